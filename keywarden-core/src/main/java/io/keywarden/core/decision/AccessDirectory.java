@@ -1,0 +1,21 @@
+package io.keywarden.core.decision;
+
+import io.keywarden.core.keys.KeyHash;
+
+/**
+ * Where the decision engine looks up keys, projects and memberships.
+ *
+ * <p>The store implements it with caches in front of the database. Implementations may block
+ * when they must read storage; a caller on an event loop uses a cache-only directory first and
+ * moves the verification to a worker thread on a miss.
+ */
+public interface AccessDirectory {
+  /** The key with this hash, or {@code null} if there is none. */
+  ResolvedKey findKey(KeyHash hash);
+
+  /** The project with this id, or {@code null} if there is none. */
+  ProjectRef findProject(String projectId);
+
+  /** The user's membership of the workspace, or {@code null} if they are not a member. */
+  ResolvedMembership findMembership(String workspaceId, String userId);
+}

@@ -1,0 +1,152 @@
+package io.keywarden.core.decision;
+
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyKind;
+import io.keywarden.core.net.CidrBlock;
+import io.keywarden.core.net.IpAddress;
+import io.keywarden.core.net.OriginPattern;
+import io.keywarden.core.policy.AccessModel;
+import io.keywarden.core.scopes.ScopeSet;
+import io.keywarden.core.scopes.ScopeVocabulary;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stored key compiled for the verify path: grant bitset, parsed CIDR blocks and origin
+ * patterns, and expiry as epoch milliseconds. Caches hold these, so compiling happens once per
+ * load, not per request.
+ *
+ * <p>It also carries the second of its last recorded use, so that recording {@code last_used_at}
+ * costs one compare (and one CAS per key per second), not a map write per request.
+ */
+public final class ResolvedKey {
+  private static final VarHandle LAST_USE;
+
+  static {
+    try {
+      LAST_USE = MethodHandles.lookup().findVarHandle(ResolvedKey.class, "lastUseSecond", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final ApiKey key;
+  private final ScopeSet grant;
+  private final CidrBlock[] allowedIps;
+  private final OriginPattern[] allowedOrigins;
+  private final long expiresAtMillis;
+  private final long revokedAtMillis;
+  @SuppressWarnings("unused") // accessed through LAST_USE
+  private volatile long lastUseSecond;
+
+  private ResolvedKey(ApiKey key, ScopeSet grant, CidrBlock[] ips, OriginPattern[] origins) {
+    this.key = key;
+    this.grant = grant;
+    this.allowedIps = ips;
+    this.allowedOrigins = origins;
+    this.expiresAtMillis = key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().toEpochMilli();
+    this.revokedAtMillis = key.revokedAt() == null ? Long.MAX_VALUE : key.revokedAt().toEpochMilli();
+    this.lastUseSecond = key.lastUsedAt() == null ? Long.MIN_VALUE : key.lastUsedAt().getEpochSecond();
+  }
+
+  /**
+   * Compiles a stored key. Scopes the vocabulary no longer defines are ignored (the key simply
+   * no longer has them), and so are allow-list entries that no longer parse.
+   */
+  public static ResolvedKey of(ApiKey key, AccessModel model) {
+    ScopeSet grant;
+    if (key.kind() == KeyKind.PROJECT) {
+      grant = model.scopes().all();
+    } else {
+      ScopeVocabulary vocabulary = key.kind() == KeyKind.OPERATOR ? model.operatorScopes() : model.scopes();
+      List<String> known = key.scopes().stream().filter(vocabulary::isValidGrant).toList();
+      grant = vocabulary.grant(known);
+    }
+    List<CidrBlock> ips = new ArrayList<>();
+    for (String c : key.allowedIps()) {
+      try {
+        ips.add(CidrBlock.parse(c, "allowed_ips"));
+      } catch (RuntimeException ignored) {
+        // An entry that no longer parses allows nothing.
+      }
+    }
+    List<OriginPattern> origins = new ArrayList<>();
+    for (String o : key.allowedOrigins()) {
+      try {
+        origins.add(OriginPattern.parse(o, "allowed_origins"));
+      } catch (RuntimeException ignored) {
+        // An entry that no longer parses allows nothing.
+      }
+    }
+    boolean ipListGiven = !key.allowedIps().isEmpty();
+    boolean originListGiven = !key.allowedOrigins().isEmpty();
+    return new ResolvedKey(key, grant,
+        ipListGiven ? ips.toArray(new CidrBlock[0]) : null,
+        originListGiven ? origins.toArray(new OriginPattern[0]) : null);
+  }
+
+  /** The stored key. */
+  public ApiKey key() {
+    return key;
+  }
+
+  /** The scopes the key itself grants (all, for project keys). */
+  public ScopeSet grant() {
+    return grant;
+  }
+
+  boolean isRevoked() {
+    return revokedAtMillis != Long.MAX_VALUE;
+  }
+
+  boolean isExpired(long nowMillis) {
+    return nowMillis >= expiresAtMillis;
+  }
+
+  /** Whether the key has an IP allow-list. */
+  boolean hasIpAllowList() {
+    return allowedIps != null;
+  }
+
+  boolean ipAllowed(String clientIp) {
+    IpAddress addr = IpAddress.parse(clientIp);
+    if (addr == null) {
+      return false;
+    }
+    for (CidrBlock b : allowedIps) {
+      if (b.contains(addr)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean hasOriginAllowList() {
+    return allowedOrigins != null;
+  }
+
+  boolean originAllowed(String origin) {
+    for (OriginPattern p : allowedOrigins) {
+      if (p.matches(origin)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Records a use at {@code epochSecond}. Returns {@code true} exactly once per key per second in
+   * which it was used, so the caller queues a {@code last_used_at} write only then.
+   */
+  public boolean markUsed(long epochSecond) {
+    long prev = (long) LAST_USE.getVolatile(this);
+    return prev < epochSecond && LAST_USE.compareAndSet(this, prev, epochSecond);
+  }
+
+  @Override
+  public String toString() {
+    return "ResolvedKey[" + key + "]";
+  }
+}

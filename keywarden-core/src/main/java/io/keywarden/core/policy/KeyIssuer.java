@@ -1,0 +1,274 @@
+package io.keywarden.core.policy;
+
+import io.keywarden.core.errors.KeywardenException;
+import io.keywarden.core.ids.IdGenerator;
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyFormat;
+import io.keywarden.core.keys.KeyHasher;
+import io.keywarden.core.keys.KeyKind;
+import io.keywarden.core.keys.KeyType;
+import io.keywarden.core.net.CidrBlock;
+import io.keywarden.core.net.OriginPattern;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Validates a {@link NewKeyRequest} against the {@link AccessModel} and makes the key.
+ *
+ * <p>Checks here are the ones that need no storage: names, kinds, types, environments, scopes,
+ * lifetimes, CIDR blocks, origins and metadata size. Each failure is a {@code invalid_request}
+ * naming the field. The store checks references (workspace, user membership, projects) in the
+ * same transaction that writes the key.
+ */
+public final class KeyIssuer {
+  /** Longest key name. */
+  public static final int MAX_NAME_LENGTH = 200;
+  /** Most entries in {@code allowed_ips}. */
+  public static final int MAX_ALLOWED_IPS = 100;
+  /** Most entries in {@code allowed_origins}. */
+  public static final int MAX_ALLOWED_ORIGINS = 50;
+  /** Most entries in {@code projects} and {@code scopes}. */
+  public static final int MAX_LIST = 1000;
+
+  private final AccessModel model;
+  private final KeyHasher hasher;
+  private final IdGenerator ids;
+  private final Clock clock;
+
+  public KeyIssuer(AccessModel model, KeyHasher hasher, IdGenerator ids, Clock clock) {
+    this.model = model;
+    this.hasher = hasher;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  /**
+   * Validates the request and makes the key.
+   *
+   * @param maxTtlDays the workspace's own cap on lifetimes, or {@code null}
+   * @param createdBy the actor, recorded on the key
+   * @throws KeywardenException {@code invalid_request} naming the first field at fault
+   */
+  public IssuedKey issue(NewKeyRequest r, Integer maxTtlDays, String createdBy) {
+    if (r.kind() == null) {
+      throw KeywardenException.invalid("kind", "kind must be \"user\" or \"project\".");
+    }
+    if (r.kind() == KeyKind.OPERATOR) {
+      throw KeywardenException.invalid("kind", "kind must be \"user\" or \"project\".");
+    }
+    requireText(r.workspaceId(), "workspace_id");
+    String name = validName(r.name());
+    KeyType type = r.type() == null ? KeyType.SECRET : r.type();
+    String env = r.environment() == null ? model.defaultEnvironment() : r.environment();
+    if (!model.environments().contains(env)) {
+      throw KeywardenException.invalid(
+          "environment", "environment must be one of " + String.join(", ", model.environments()) + ".");
+    }
+    List<String> scopes = dedupe(r.scopes(), "scopes");
+    List<String> projects = dedupe(r.projectIds(), "projects");
+    if (r.kind() == KeyKind.USER) {
+      requireText(r.userId(), "user_id");
+      if (r.projectId() != null) {
+        throw KeywardenException.invalid("project_id", "project_id is only for project keys; use projects for an allow-list.");
+      }
+      model.scopes().grant(scopes, "scopes");
+    } else {
+      requireText(r.projectId(), "project_id");
+      if (r.userId() != null) {
+        throw KeywardenException.invalid("user_id", "user_id is only for user keys.");
+      }
+      if (!scopes.isEmpty()) {
+        throw KeywardenException.invalid("scopes", "Project keys have full access to their project and take no scopes.");
+      }
+      if (!projects.isEmpty()) {
+        throw KeywardenException.invalid("projects", "Project keys are bound to project_id and take no projects allow-list.");
+      }
+    }
+    List<String> ips = validIps(r.allowedIps());
+    List<String> origins = validOrigins(r.allowedOrigins(), type);
+    String metadata = validMetadata(r.metadata());
+    Instant now = clock.instant();
+    Instant expiresAt = expiry(r, maxTtlDays, now);
+
+    String prefix = model.prefix(type, env);
+    String secret = KeyFormat.generate(prefix);
+    ApiKey key = new ApiKey(
+        ids.next("key"), name, r.kind(), type, env, r.workspaceId(),
+        r.kind() == KeyKind.USER ? r.userId() : null,
+        r.kind() == KeyKind.PROJECT ? r.projectId() : null,
+        scopes, projects, ips, origins, metadata, prefix, KeyFormat.displayForm(secret),
+        hasher.hash(secret), hasher.currentVersion(), expiresAt, now, createdBy, null, null, true,
+        null, null);
+    return new IssuedKey(key, secret);
+  }
+
+  /**
+   * Makes an operator key for Keywarden's own management API.
+   *
+   * @param scopes operator scopes, e.g. {@code admin}
+   * @param expiresAt {@code null} for never
+   */
+  public IssuedKey issueOperator(String name, List<String> scopes, Instant expiresAt, String createdBy) {
+    String n = validName(name);
+    List<String> s = dedupe(scopes, "scopes");
+    if (s.isEmpty()) {
+      throw KeywardenException.invalid("scopes", "An operator key needs at least one scope.");
+    }
+    model.operatorScopes().grant(s, "scopes");
+    Instant now = clock.instant();
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw KeywardenException.invalid("expires_at", "expires_at must be in the future.");
+    }
+    String secret = KeyFormat.generate(model.operatorPrefix());
+    ApiKey key = new ApiKey(ids.next("key"), n, KeyKind.OPERATOR, KeyType.SECRET,
+        model.defaultEnvironment(), null, null, null, s, List.of(), List.of(), List.of(), "{}",
+        model.operatorPrefix(), KeyFormat.displayForm(secret), hasher.hash(secret),
+        hasher.currentVersion(), expiresAt, now, createdBy, null, null, true, null, null);
+    return new IssuedKey(key, secret);
+  }
+
+  /**
+   * Makes the successor of {@code old} for a rotation: same kind, type, environment, owner,
+   * scopes, allow-lists and metadata, and the same lifetime it was given, counted from now.
+   */
+  public IssuedKey successor(ApiKey old, String createdBy) {
+    Instant now = clock.instant();
+    Instant expiresAt = null;
+    if (old.expiresAt() != null) {
+      Duration life = Duration.between(old.createdAt(), old.expiresAt());
+      expiresAt = now.plus(life.isNegative() ? Duration.ZERO : life);
+    }
+    String secret = KeyFormat.generate(old.prefix());
+    ApiKey key = new ApiKey(ids.next("key"), old.name(), old.kind(), old.type(), old.environment(),
+        old.workspaceId(), old.ownerUserId(), old.ownerProjectId(), old.scopes(), old.projectIds(),
+        old.allowedIps(), old.allowedOrigins(), old.metadata(), old.prefix(),
+        KeyFormat.displayForm(secret), hasher.hash(secret), hasher.currentVersion(), expiresAt, now,
+        createdBy, null, null, true, old.id(), null);
+    return new IssuedKey(key, secret);
+  }
+
+  /** Checks a key name. */
+  public static String validName(String name) {
+    if (name == null || name.isBlank()) {
+      throw KeywardenException.invalid("name", "name is required.");
+    }
+    String n = name.strip();
+    if (n.length() > MAX_NAME_LENGTH) {
+      throw KeywardenException.invalid("name", "name must be at most " + MAX_NAME_LENGTH + " characters.");
+    }
+    for (int i = 0; i < n.length(); i++) {
+      if (Character.isISOControl(n.charAt(i))) {
+        throw KeywardenException.invalid("name", "name must not contain control characters.");
+      }
+    }
+    return n;
+  }
+
+  /** Checks and normalises a CIDR allow-list. */
+  public static List<String> validIps(List<String> cidrs) {
+    if (cidrs.size() > MAX_ALLOWED_IPS) {
+      throw KeywardenException.invalid("allowed_ips", "allowed_ips may hold at most " + MAX_ALLOWED_IPS + " entries.");
+    }
+    return cidrs.stream().map(c -> CidrBlock.parse(c, "allowed_ips").text()).distinct().toList();
+  }
+
+  /** Checks and normalises an origin allow-list; origins apply to publishable keys only. */
+  public static List<String> validOrigins(List<String> origins, KeyType type) {
+    if (origins.isEmpty()) {
+      return List.of();
+    }
+    if (type != KeyType.PUBLISHABLE) {
+      throw KeywardenException.invalid("allowed_origins", "allowed_origins applies to publishable keys only.");
+    }
+    if (origins.size() > MAX_ALLOWED_ORIGINS) {
+      throw KeywardenException.invalid("allowed_origins", "allowed_origins may hold at most " + MAX_ALLOWED_ORIGINS + " entries.");
+    }
+    return origins.stream().map(o -> OriginPattern.parse(o, "allowed_origins").text()).distinct().toList();
+  }
+
+  /** Checks the size of metadata JSON text; {@code null} becomes {@code "{}"}. */
+  public String validMetadata(String json) {
+    if (json == null) {
+      return "{}";
+    }
+    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > model.maxMetadataBytes()) {
+      throw KeywardenException.invalid("metadata",
+          "metadata must be at most " + model.maxMetadataBytes() + " bytes of JSON; it is " + bytes + ".");
+    }
+    return json;
+  }
+
+  /** The expiry a request asks for, checked against the TTL policy and the workspace cap. */
+  public Instant expiry(NewKeyRequest r, Integer maxTtlDays, Instant now) {
+    TtlPolicy ttl = model.ttl();
+    int given = (r.ttlDays() != null ? 1 : 0) + (r.expiresAt() != null ? 1 : 0) + (r.noExpiry() ? 1 : 0);
+    if (given > 1) {
+      throw KeywardenException.invalid("ttl_days", "Give at most one of ttl_days and expires_at.");
+    }
+    Instant expiresAt;
+    if (r.ttlDays() != null) {
+      if (!ttl.choicesDays().contains(r.ttlDays())) {
+        throw KeywardenException.invalid("ttl_days", "ttl_days must be one of " + ttl.describe() + ".");
+      }
+      expiresAt = now.plus(Duration.ofDays(r.ttlDays()));
+    } else if (r.noExpiry()) {
+      if (!ttl.allowNone()) {
+        throw KeywardenException.invalid("ttl_days", "ttl_days must be one of " + ttl.describe() + ".");
+      }
+      expiresAt = null;
+    } else if (r.expiresAt() != null) {
+      if (!r.expiresAt().isAfter(now)) {
+        throw KeywardenException.invalid("expires_at", "expires_at must be in the future.");
+      }
+      Integer longest = ttl.longestDays();
+      if (longest != null && r.expiresAt().isAfter(now.plus(Duration.ofDays(longest)))) {
+        throw KeywardenException.invalid("expires_at", "expires_at must be at most " + longest + " days ahead.");
+      }
+      expiresAt = r.expiresAt();
+    } else {
+      expiresAt = ttl.defaultDays() == null ? null : now.plus(Duration.ofDays(ttl.defaultDays()));
+    }
+    if (maxTtlDays != null) {
+      Instant cap = now.plus(Duration.ofDays(maxTtlDays));
+      if (expiresAt == null) {
+        if (r.noExpiry()) {
+          throw KeywardenException.invalid("ttl_days", "This workspace allows keys of at most " + maxTtlDays + " days.");
+        }
+        expiresAt = cap;
+      } else if (expiresAt.isAfter(cap)) {
+        if (given == 0) {
+          expiresAt = cap;
+        } else {
+          throw KeywardenException.invalid(r.ttlDays() != null ? "ttl_days" : "expires_at",
+              "This workspace allows keys of at most " + maxTtlDays + " days.");
+        }
+      }
+    }
+    return expiresAt;
+  }
+
+  private static void requireText(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw KeywardenException.invalid(field, field + " is required.");
+    }
+  }
+
+  private static List<String> dedupe(List<String> values, String field) {
+    if (values.size() > MAX_LIST) {
+      throw KeywardenException.invalid(field, field + " may hold at most " + MAX_LIST + " entries.");
+    }
+    LinkedHashSet<String> set = new LinkedHashSet<>();
+    for (String v : values) {
+      if (v == null || v.isBlank()) {
+        throw KeywardenException.invalid(field, field + " must not contain empty entries.");
+      }
+      set.add(v.strip());
+    }
+    return List.copyOf(set);
+  }
+}
