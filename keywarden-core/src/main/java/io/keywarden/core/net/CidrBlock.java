@@ -24,11 +24,15 @@ public record CidrBlock(IpAddress network, int prefixLength, String text) {
       throw KeywardenException.invalid(
           field, "\"" + text + "\" in " + field + " is not an IP address or CIDR block.");
     }
-    int max = addr.isV4() ? 32 : 128;
+    // The notation decides the family: "::ffff:10.0.0.0/104" is an IPv6 block, although the
+    // address it starts at is held IPv4-mapped like every IPv4 address.
+    boolean v4 = (slash < 0 ? t : t.substring(0, slash)).indexOf(':') < 0;
+    int max = v4 ? 32 : 128;
     int len = max;
     if (slash >= 0) {
       String bits = t.substring(slash + 1);
-      if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)) {
+      if (bits.isEmpty() || bits.length() > 3
+          || !bits.chars().allMatch(c -> c >= '0' && c <= '9')) {
         throw KeywardenException.invalid(
             field, "\"" + text + "\" in " + field + " has an invalid prefix length.");
       }
@@ -38,7 +42,7 @@ public record CidrBlock(IpAddress network, int prefixLength, String text) {
             field, "\"" + text + "\" in " + field + " has a prefix length over " + max + ".");
       }
     }
-    int prefix128 = addr.isV4() ? 96 + len : len;
+    int prefix128 = v4 ? 96 + len : len;
     IpAddress network = mask(addr, prefix128);
     return new CidrBlock(network, prefix128, t);
   }

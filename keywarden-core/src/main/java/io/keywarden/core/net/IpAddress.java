@@ -101,7 +101,7 @@ public record IpAddress(long high, long low) {
       int value = 0;
       int digits = 0;
       while (i < to && digits <= 4) {
-        int d = Character.digit(s.charAt(i), 16);
+        int d = hexDigit(s.charAt(i));
         if (d < 0) {
           break;
         }
@@ -168,6 +168,20 @@ public record IpAddress(long high, long low) {
       lo = (lo << 16) | full[g + 4];
     }
     return new IpAddress(hi, lo);
+  }
+
+  /** The value of an ASCII hex digit, else -1 ({@link Character#digit} takes fullwidth ones). */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   @Override

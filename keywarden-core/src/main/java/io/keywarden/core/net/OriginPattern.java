@@ -53,11 +53,7 @@ public record OriginPattern(String scheme, String host, boolean anySubdomain, in
     if (hostEnd == origin.length()) {
       p = defaultPort(scheme);
     } else {
-      try {
-        p = Integer.parseInt(origin, hostEnd + 1, origin.length(), 10);
-      } catch (NumberFormatException e) {
-        return false;
-      }
+      p = asciiPort(origin, hostEnd + 1);
     }
     if (p != port) {
       return false;
@@ -74,6 +70,23 @@ public record OriginPattern(String scheme, String host, boolean anySubdomain, in
     int suffixStart = hostEnd - host.length();
     return origin.charAt(suffixStart - 1) == '.'
         && origin.regionMatches(true, suffixStart, host, 0, host.length());
+  }
+
+  /** The port written as 1 to 5 ASCII digits from {@code from} to the end, else -1. */
+  private static int asciiPort(String s, int from) {
+    int len = s.length() - from;
+    if (len < 1 || len > 5) {
+      return -1;
+    }
+    int p = 0;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      p = p * 10 + (c - '0');
+    }
+    return p;
   }
 
   private static int defaultPort(String scheme) {

@@ -237,15 +237,17 @@ public final class KeyIssuer {
       Instant cap = now.plus(Duration.ofDays(maxTtlDays));
       if (expiresAt == null) {
         if (r.noExpiry()) {
-          throw KeywardenException.invalid("ttl_days", "This workspace allows keys of at most " + maxTtlDays + " days.");
+          throw KeywardenException.invalid("ttl_days",
+              "ttl_days must be at most " + maxTtlDays + ": this workspace allows no longer-lived keys.");
         }
         expiresAt = cap;
       } else if (expiresAt.isAfter(cap)) {
         if (given == 0) {
           expiresAt = cap;
         } else {
-          throw KeywardenException.invalid(r.ttlDays() != null ? "ttl_days" : "expires_at",
-              "This workspace allows keys of at most " + maxTtlDays + " days.");
+          String field = r.ttlDays() != null ? "ttl_days" : "expires_at";
+          throw KeywardenException.invalid(field, field + " must be at most " + maxTtlDays
+              + " days ahead: this workspace allows no longer-lived keys.");
         }
       }
     }

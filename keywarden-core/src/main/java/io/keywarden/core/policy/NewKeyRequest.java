@@ -3,6 +3,8 @@ package io.keywarden.core.policy;
 import io.keywarden.core.keys.KeyKind;
 import io.keywarden.core.keys.KeyType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -32,10 +34,18 @@ public record NewKeyRequest(
     String metadata) {
 
   public NewKeyRequest {
-    scopes = scopes == null ? List.of() : List.copyOf(scopes);
-    projectIds = projectIds == null ? List.of() : List.copyOf(projectIds);
-    allowedIps = allowedIps == null ? List.of() : List.copyOf(allowedIps);
-    allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+    scopes = copy(scopes);
+    projectIds = copy(projectIds);
+    allowedIps = copy(allowedIps);
+    allowedOrigins = copy(allowedOrigins);
+  }
+
+  /**
+   * An unmodifiable copy that keeps null entries (unlike {@link List#copyOf}), so that {@link
+   * KeyIssuer} rejects them as an invalid request naming the field rather than failing here.
+   */
+  private static List<String> copy(List<String> values) {
+    return values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
   }
 
   /** A user key request with defaults for everything optional. */

@@ -18,7 +18,7 @@ public final class ScopeRequirement {
 
   ScopeRequirement(List<ScopeSet> alternatives, List<List<String>> names) {
     this.alternatives = alternatives.toArray(new ScopeSet[0]);
-    this.names = List.copyOf(names);
+    this.names = names.stream().map(List::copyOf).toList();
   }
 
   /** Whether {@code granted} satisfies at least one alternative (or there are none). */

@@ -1,0 +1,161 @@
+package io.keywarden.server;
+
+import io.keywarden.server.api.ApiRouter;
+import io.keywarden.server.config.KeywardenConfig;
+import io.keywarden.server.config.ServerSettings;
+import io.keywarden.store.service.Keywarden;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Keywarden node: the embedded {@link Keywarden}, a Vert.x instance and the API
+ * server, one listener per event loop on the same port.
+ *
+ * <p>{@link #close()} is the graceful shutdown: stop accepting, let in-flight requests finish
+ * within the configured grace, flush {@code last_used_at}, close the store.
+ */
+public final class KeywardenServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KeywardenServer.class);
+
+  private final KeywardenConfig config;
+  private final Keywarden kw;
+  private final Vertx vertx;
+  private final List<HttpServer> apiServers;
+  private final ApiRouter api;
+
+  private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers, ApiRouter api) {
+    this.config = config;
+    this.kw = kw;
+    this.vertx = vertx;
+    this.apiServers = apiServers;
+    this.api = api;
+  }
+
+  /** Starts a node with the system clock, printing a first admin key to {@code terminal}. */
+  public static KeywardenServer start(KeywardenConfig config, PrintStream terminal) {
+    return start(config, Clock.systemUTC(), terminal);
+  }
+
+  /** Starts a node. Blocks until it listens; fails with a clear message if it cannot. */
+  public static KeywardenServer start(KeywardenConfig config, Clock clock, PrintStream terminal) {
+    long t0 = System.nanoTime();
+    Keywarden.Builder b = Keywarden.builder()
+        .dataDir(config.dataDir())
+        .model(config.model())
+        .cache(config.cache())
+        .clock(clock);
+    if (config.databaseUrl() != null) {
+      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    }
+    if (config.secrets() != null) {
+      b.secrets(config.secrets());
+    }
+    Keywarden kw = b.open();
+    Vertx vertx = null;
+    try {
+      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
+      ServerSettings s = config.server();
+      int loops = s.eventLoops() > 0 ? s.eventLoops() : Math.max(1, Runtime.getRuntime().availableProcessors());
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+      ApiRouter api = ApiRouter.create(vertx, kw, s);
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(s.bind())
+          .setPort(s.apiPort())
+          .setHttp2ClearTextEnabled(true)
+          .setTcpNoDelay(true);
+      List<HttpServer> servers = new ArrayList<>();
+      HttpServer first = await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen on " + s.bind() + ":" + s.apiPort());
+      servers.add(first);
+      HttpServerOptions same = new HttpServerOptions(options).setPort(first.actualPort());
+      for (int i = 1; i < loops; i++) {
+        servers.add(await(vertx.createHttpServer(same).requestHandler(api.router()).listen(), "listen"));
+      }
+      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      LOG.info("Keywarden ready in {} ms: API http://{}:{}/v1 (store {}, data {})", ms, s.bind(),
+          server.apiPort(), kw.store().dialect(), config.dataDir().toAbsolutePath());
+      return server;
+    } catch (IOException | RuntimeException e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      kw.close();
+      if (e instanceof IOException io) {
+        throw new IllegalStateException("cannot write the admin key file: " + io.getMessage(), io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** The port the API listens on (useful with port 0). */
+  public int apiPort() {
+    return apiServers.get(0).actualPort();
+  }
+
+  public Keywarden keywarden() {
+    return kw;
+  }
+
+  public ApiRouter api() {
+    return api;
+  }
+
+  public KeywardenConfig config() {
+    return config;
+  }
+
+  /** Graceful shutdown: drain, flush, close. */
+  @Override
+  public void close() {
+    long graceMs = config.server().shutdownGrace().toMillis();
+    List<Future<Void>> stops = new ArrayList<>();
+    for (HttpServer s : apiServers) {
+      stops.add(s.shutdown(graceMs, TimeUnit.MILLISECONDS));
+    }
+    try {
+      Future.all(stops).toCompletionStage().toCompletableFuture().get(graceMs + 5000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("shutdown did not drain cleanly: {}", e.toString());
+    }
+    try {
+      kw.close();
+    } finally {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+      }
+    }
+    LOG.info("Keywarden stopped");
+  }
+
+  private static <T> T await(Future<T> f, String what) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out trying to " + what, e);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.keywarden.server.api;
+
+import io.keywarden.server.config.ServerSettings;
+import io.keywarden.server.http.Failures;
+import io.keywarden.server.http.RequestIds;
+import io.keywarden.store.service.Keywarden;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The API port's router, assembled in one place: request ids, body limit, health, the
+ * management endpoint families, the verification API and the OpenAPI document, then the one
+ * failure handler that turns every error into a catalogue response.
+ */
+public final class ApiRouter {
+  private final Router router;
+  private final List<Endpoint.RouteSpec> routes = new ArrayList<>();
+
+  private ApiRouter(Router router) {
+    this.router = router;
+  }
+
+  /** Builds the router for a node. */
+  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings) {
+    Router r = Router.router(vertx);
+    ApiRouter api = new ApiRouter(r);
+    r.route().handler(RequestIds::assign);
+    r.route().handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.next();
+    });
+    r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    new HealthApi(kw, vertx).mount(r);
+
+    OperatorAuth auth = new OperatorAuth(kw);
+    List<Endpoint> endpoints = List.of(
+        new VerifyApi(kw, auth, vertx),
+        new WorkspacesApi(kw, auth));
+    for (Endpoint e : endpoints) {
+      e.mount(r);
+      api.routes.addAll(e.routes());
+    }
+    byte[] openapi = resource("/openapi.json");
+    api.routes.add(new Endpoint.RouteSpec(io.vertx.core.http.HttpMethod.GET, "/v1/openapi.json"));
+    r.get("/v1/openapi.json").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json").end(Buffer.buffer(openapi)));
+
+    r.route().failureHandler(Failures::handle);
+    r.errorHandler(404, Failures::notFound);
+    r.errorHandler(405, Failures::handle);
+    return api;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** Every route mounted, as "METHOD /path/{param}", for checking the OpenAPI document. */
+  public List<String> routeDescriptions() {
+    return routes.stream().map(s -> s.method().name() + " " + s.path()).toList();
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = ApiRouter.class.getResourceAsStream(name)) {
+      if (in == null) {
+        return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

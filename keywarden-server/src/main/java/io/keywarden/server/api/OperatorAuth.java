@@ -1,0 +1,68 @@
+package io.keywarden.server.api;
+
+import io.keywarden.core.decision.AccessDirectory;
+import io.keywarden.core.decision.Decision;
+import io.keywarden.core.decision.VerifyRequest;
+import io.keywarden.core.scopes.ScopeRequirement;
+import io.keywarden.core.scopes.ScopeVocabulary;
+import io.keywarden.server.http.Denied;
+import io.keywarden.store.Actor;
+import io.keywarden.store.service.Keywarden;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Authenticates management API requests: a bearer operator key that grants the endpoint's scope.
+ * Access keys (user and project keys) are refused here ({@code wrong_realm}), as operator keys are
+ * refused by the gateway and the verify API's key field.
+ */
+final class OperatorAuth {
+  private final Keywarden kw;
+  private final Map<String, ScopeRequirement> requirements = new HashMap<>();
+
+  OperatorAuth(Keywarden kw) {
+    this.kw = kw;
+    ScopeVocabulary v = kw.model().operatorScopes();
+    for (String s : v.names()) {
+      requirements.put(s, v.requireAll(List.of(s)));
+    }
+  }
+
+  /** Authenticates with the full cache (may read the store: call off the event loop). */
+  Caller require(RoutingContext ctx, String scope) {
+    return require(ctx, scope, kw.cache());
+  }
+
+  /** Authenticates looking things up in {@code directory}. */
+  Caller require(RoutingContext ctx, String scope, AccessDirectory directory) {
+    ScopeRequirement req = requirements.get(scope);
+    if (req == null) {
+      throw new IllegalArgumentException("unknown operator scope " + scope);
+    }
+    String ip = clientIp(ctx);
+    Decision d = kw.verifyOperator(
+        new VerifyRequest(bearer(ctx), null, null, req, ip, null, true), directory);
+    if (!d.isValid()) {
+      throw new Denied(d.status(), scope);
+    }
+    return new Caller(d.key(), d.key().workspaceId(),
+        new Actor("operator:" + d.key().id(), ip, ctx.request().getHeader("User-Agent")));
+  }
+
+  /** The token of {@code Authorization: Bearer <token>}, or {@code null}. */
+  static String bearer(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String t = h.substring(7).trim();
+    return t.isEmpty() ? null : t;
+  }
+
+  static String clientIp(RoutingContext ctx) {
+    var a = ctx.request().remoteAddress();
+    return a == null ? null : a.hostAddress();
+  }
+}

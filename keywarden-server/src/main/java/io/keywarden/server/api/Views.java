@@ -1,0 +1,146 @@
+package io.keywarden.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keywarden.core.decision.Decision;
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.tenancy.Membership;
+import io.keywarden.core.tenancy.Project;
+import io.keywarden.core.tenancy.User;
+import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.server.http.Json;
+import io.keywarden.store.AuditEvent;
+import java.time.Instant;
+
+/** The wire form of every object the API returns: snake_case fields, RFC 3339 UTC times, typed ids. */
+final class Views {
+  private Views() {}
+
+  static ObjectNode workspace(Workspace w) {
+    ObjectNode o = Json.object();
+    o.put("id", w.id());
+    o.put("object", "workspace");
+    o.put("name", w.name());
+    o.put("plan", w.plan());
+    if (w.maxTtlDays() == null) {
+      o.putNull("max_ttl_days");
+    } else {
+      o.put("max_ttl_days", w.maxTtlDays());
+    }
+    Json.putTime(o, "created_at", w.createdAt());
+    Json.putTime(o, "updated_at", w.updatedAt());
+    return o;
+  }
+
+  static ObjectNode project(Project p) {
+    ObjectNode o = Json.object();
+    o.put("id", p.id());
+    o.put("object", "project");
+    o.put("workspace_id", p.workspaceId());
+    o.put("name", p.name());
+    Json.putTime(o, "created_at", p.createdAt());
+    Json.putTime(o, "updated_at", p.updatedAt());
+    return o;
+  }
+
+  static ObjectNode user(User u) {
+    ObjectNode o = Json.object();
+    o.put("id", u.id());
+    o.put("object", "user");
+    o.put("email", u.email());
+    o.put("name", u.name());
+    Json.putTime(o, "created_at", u.createdAt());
+    Json.putTime(o, "updated_at", u.updatedAt());
+    return o;
+  }
+
+  static ObjectNode membership(Membership m) {
+    ObjectNode o = Json.object();
+    o.put("object", "membership");
+    o.put("workspace_id", m.workspaceId());
+    o.put("user_id", m.userId());
+    o.put("role", m.role());
+    o.set("projects", Json.strings(m.projectIds()));
+    o.put("default_project_id", m.defaultProjectId());
+    Json.putTime(o, "created_at", m.createdAt());
+    Json.putTime(o, "updated_at", m.updatedAt());
+    return o;
+  }
+
+  static ObjectNode key(ApiKey k, Instant now) {
+    ObjectNode o = Json.object();
+    o.put("id", k.id());
+    o.put("object", "key");
+    o.put("name", k.name());
+    o.put("kind", k.kind().wireName());
+    o.put("type", k.type().wireName());
+    o.put("environment", k.environment());
+    o.put("state", k.stateAt(now).wireName());
+    o.put("workspace_id", k.workspaceId());
+    o.put("user_id", k.ownerUserId());
+    o.put("project_id", k.ownerProjectId());
+    o.put("prefix", k.prefix());
+    o.put("display", k.display());
+    o.set("scopes", Json.strings(k.scopes()));
+    o.set("projects", Json.strings(k.projectIds()));
+    o.set("allowed_ips", Json.strings(k.allowedIps()));
+    o.set("allowed_origins", Json.strings(k.allowedOrigins()));
+    o.set("metadata", Json.parseOrEmpty(k.metadata()));
+    o.put("enabled", k.enabled());
+    Json.putTime(o, "expires_at", k.expiresAt());
+    Json.putTime(o, "created_at", k.createdAt());
+    o.put("created_by", k.createdBy());
+    Json.putTime(o, "last_used_at", k.lastUsedAt());
+    Json.putTime(o, "revoked_at", k.revokedAt());
+    o.put("replaces", k.replacesKeyId());
+    o.put("replaced_by", k.replacedByKeyId());
+    return o;
+  }
+
+  static ObjectNode auditEvent(AuditEvent e) {
+    ObjectNode o = Json.object();
+    o.put("id", e.id());
+    o.put("object", "audit_event");
+    Json.putTime(o, "at", e.at());
+    o.put("actor", e.actor());
+    o.put("action", e.action());
+    ObjectNode t = o.putObject("target");
+    t.put("type", e.targetType());
+    t.put("id", e.targetId());
+    o.put("workspace_id", e.workspaceId());
+    o.put("client_ip", e.clientIp());
+    o.put("user_agent", e.userAgent());
+    o.set("details", Json.parseOrEmpty(e.details()));
+    return o;
+  }
+
+  /** The verification answer: a decision with identity and effective scopes. */
+  static ObjectNode decision(Decision d) {
+    ObjectNode o = Json.object();
+    o.put("valid", d.isValid());
+    o.put("code", d.reason());
+    ApiKey k = d.key();
+    if (k == null) {
+      o.putNull("key");
+    } else {
+      ObjectNode key = o.putObject("key");
+      key.put("id", k.id());
+      key.put("name", k.name());
+      key.put("kind", k.kind().wireName());
+      key.put("type", k.type().wireName());
+      key.put("environment", k.environment());
+      key.put("workspace_id", k.workspaceId());
+      key.put("user_id", k.ownerUserId());
+      key.put("project_id", k.ownerProjectId());
+      key.put("display", k.display());
+      Json.putTime(key, "expires_at", k.expiresAt());
+      key.set("metadata", Json.parseOrEmpty(k.metadata()));
+    }
+    o.put("project_id", d.projectId());
+    if (d.effectiveScopes() == null) {
+      o.putNull("scopes");
+    } else {
+      o.set("scopes", Json.strings(d.effectiveScopes().names()));
+    }
+    return o;
+  }
+}

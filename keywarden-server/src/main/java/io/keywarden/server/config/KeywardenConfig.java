@@ -1,0 +1,60 @@
+package io.keywarden.server.config;
+
+import io.keywarden.core.keys.SecretRing;
+import io.keywarden.core.policy.AccessModel;
+import io.keywarden.store.cache.CacheSettings;
+import java.nio.file.Path;
+
+/**
+ * The effective configuration of a Keywarden node, after the file, the environment and the
+ * command-line flags were applied and checked.
+ *
+ * @param databaseUrl JDBC URL of PostgreSQL, or {@code null} for SQLite in the data directory
+ * @param secrets deployment secrets from configuration, or {@code null} for {@code secret.key}
+ * @param adminKeyFile where the first operator key is written instead of being printed, or
+ *     {@code null}
+ */
+public record KeywardenConfig(
+    ServerSettings server,
+    Path dataDir,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    SecretRing secrets,
+    AccessModel model,
+    CacheSettings cache,
+    Path adminKeyFile) {
+
+  /** Everything at its default: SQLite in {@code ./data}, ports 8081 and 8080 on 127.0.0.1. */
+  public static KeywardenConfig defaults() {
+    return new KeywardenConfig(ServerSettings.defaults(), Path.of("data"), null, null, null, null,
+        AccessModel.defaults(), CacheSettings.DEFAULTS, null);
+  }
+
+  public KeywardenConfig withServer(ServerSettings s) {
+    return new KeywardenConfig(s, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile);
+  }
+
+  public KeywardenConfig withDataDir(Path d) {
+    return new KeywardenConfig(server, d, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile);
+  }
+
+  public KeywardenConfig withDatabase(String url, String user, String password) {
+    return new KeywardenConfig(server, dataDir, url, user, password, secrets, model, cache, adminKeyFile);
+  }
+
+  public KeywardenConfig withModel(AccessModel m) {
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, m, cache, adminKeyFile);
+  }
+
+  public KeywardenConfig withAdminKeyFile(Path f) {
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, f);
+  }
+
+  @Override
+  public String toString() {
+    return "KeywardenConfig[server=" + server + ", dataDir=" + dataDir + ", database="
+        + (databaseUrl == null ? "sqlite" : "postgresql") + ", secrets="
+        + (secrets == null ? "file" : "configured") + "]";
+  }
+}

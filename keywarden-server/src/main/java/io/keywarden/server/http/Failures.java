@@ -1,0 +1,68 @@
+package io.keywarden.server.http;
+
+import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.core.errors.KeywardenException;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The failure handler of the API router: a {@link KeywardenException} becomes its catalogue
+ * response; a status set by Vert.x (413 from the body limit, 404, 405) becomes the matching
+ * catalogue entry; anything else is a fault, logged with the request id and answered with a plain
+ * 500 {@code internal} that reveals nothing.
+ */
+public final class Failures {
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {}
+
+  public static void handle(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    if (f instanceof KeywardenException ke) {
+      Responses.error(ctx, ke.code(), ke.getMessage(), ke.field(), null);
+      return;
+    }
+    if (f instanceof Denied d) {
+      denied(ctx, d);
+      return;
+    }
+    int status = ctx.statusCode();
+    switch (status) {
+      case 413 -> Responses.error(ctx, ErrorCode.PAYLOAD_TOO_LARGE,
+          "The request body is larger than the limit of this API.", "body", null);
+      case 404 -> notFound(ctx);
+      case 405 -> Responses.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+          "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null, null);
+      case 400 -> Responses.error(ctx, ErrorCode.INVALID_REQUEST, "The request is malformed.", null, null);
+      default -> {
+        LOG.error("request {} {} {} failed (status {})", RequestIds.of(ctx), ctx.request().method(),
+            ctx.request().path(), status, f);
+        Responses.error(ctx, ErrorCode.INTERNAL, "An internal error occurred; request id " + RequestIds.of(ctx) + ".", null, null);
+      }
+    }
+  }
+
+  /** A refused credential: 401 or 403 with {@code WWW-Authenticate} (RFC 6750) and the reason code. */
+  public static void denied(RoutingContext ctx, Denied d) {
+    var status = d.status();
+    String header = null;
+    if (status.isAuthenticationFailure()) {
+      header = status == io.keywarden.core.decision.DecisionStatus.MISSING
+          ? "Bearer realm=\"keywarden\""
+          : "Bearer realm=\"keywarden\", error=\"invalid_token\", error_description=\"" + status.reason() + "\"";
+    } else if (status == io.keywarden.core.decision.DecisionStatus.INSUFFICIENT_SCOPE && d.requiredScope() != null) {
+      header = "Bearer realm=\"keywarden\", error=\"insufficient_scope\", scope=\"" + d.requiredScope() + "\"";
+    }
+    if (header != null) {
+      ctx.response().putHeader("WWW-Authenticate", header);
+    }
+    Responses.error(ctx, status.error(), status.message(), null, status.reason());
+  }
+
+  /** The answer for a path that matches no route. */
+  public static void notFound(RoutingContext ctx) {
+    Responses.error(ctx, ErrorCode.NOT_FOUND, "No such endpoint: " + ctx.request().method() + " "
+        + ctx.request().path() + ".", null, null);
+  }
+}

@@ -1,0 +1,203 @@
+package io.keywarden.server.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.core.errors.KeywardenException;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A JSON request body read strictly: it must be {@code application/json} (else 415), well formed
+ * (else 400 saying where), an object, free of unknown fields (else 400 naming them) and of the
+ * right types (else 400 naming the field).
+ */
+public final class JsonBody {
+  private static final ObjectMapper STRICT = new ObjectMapper()
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private final ObjectNode node;
+
+  private JsonBody(ObjectNode node) {
+    this.node = node;
+  }
+
+  /**
+   * Reads the body of a request.
+   *
+   * @param required whether an empty body is an error (else it reads as {@code {}})
+   */
+  public static JsonBody of(RoutingContext ctx, boolean required) {
+    var body = ctx.body();
+    boolean empty = body == null || !body.available() || body.length() == 0;
+    if (empty) {
+      if (required) {
+        throw KeywardenException.invalid("body", "A JSON object body is required.");
+      }
+      return new JsonBody(Json.object());
+    }
+    String ct = ctx.request().getHeader("Content-Type");
+    if (!isJson(ct)) {
+      throw new KeywardenException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+          "The request body must be application/json" + (ct == null ? "; no Content-Type was given." : ", not " + ct + "."));
+    }
+    JsonNode n;
+    try {
+      n = STRICT.readTree(body.buffer().getBytes());
+    } catch (JsonParseException e) {
+      var loc = e.getLocation();
+      throw KeywardenException.invalid("body", "Malformed JSON at line " + loc.getLineNr() + ", column "
+          + loc.getColumnNr() + ": " + e.getOriginalMessage() + ".");
+    } catch (JsonProcessingException e) {
+      throw KeywardenException.invalid("body", "Malformed JSON: " + e.getOriginalMessage() + ".");
+    } catch (java.io.IOException e) {
+      throw KeywardenException.invalid("body", "The body could not be read as JSON.");
+    }
+    if (n == null || !n.isObject()) {
+      throw KeywardenException.invalid("body", "The body must be a JSON object.");
+    }
+    return new JsonBody((ObjectNode) n);
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return type.equalsIgnoreCase("application/json");
+  }
+
+  /** Fails with 400 naming every field that is not in {@code allowed}. */
+  public JsonBody only(Set<String> allowed) {
+    Set<String> unknown = new TreeSet<>();
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (!allowed.contains(n)) {
+        unknown.add(n);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      String first = unknown.iterator().next();
+      throw KeywardenException.invalid(first, (unknown.size() == 1 ? "Unknown field " : "Unknown fields ")
+          + String.join(", ", unknown.stream().map(u -> "\"" + u + "\"").toList()) + ".");
+    }
+    return this;
+  }
+
+  /** Whether the field is present (possibly null). */
+  public boolean has(String field) {
+    return node.has(field);
+  }
+
+  /** Whether the field is present and JSON null. */
+  public boolean isNull(String field) {
+    return node.has(field) && node.get(field).isNull();
+  }
+
+  /** A string, or {@code null} when absent or null; {@code required} makes absence a 400. */
+  public String string(String field, boolean required) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw KeywardenException.invalid(field, field + " is required.");
+      }
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw KeywardenException.invalid(field, field + " must be a string.");
+    }
+    return v.textValue();
+  }
+
+  /** A whole number, or {@code null} when absent or null. */
+  public Integer integer(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw KeywardenException.invalid(field, field + " must be a whole number.");
+    }
+    return v.intValue();
+  }
+
+  /** A whole number (64-bit), or {@code null} when absent or null. */
+  public Long longValue(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw KeywardenException.invalid(field, field + " must be a whole number.");
+    }
+    return v.longValue();
+  }
+
+  /** A boolean, or {@code null} when absent or null. */
+  public Boolean bool(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isBoolean()) {
+      throw KeywardenException.invalid(field, field + " must be true or false.");
+    }
+    return v.booleanValue();
+  }
+
+  /** A list of strings, or {@code null} when absent or null. */
+  public List<String> strings(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray()) {
+      throw KeywardenException.invalid(field, field + " must be a list of strings.");
+    }
+    List<String> out = new ArrayList<>(v.size());
+    for (JsonNode e : v) {
+      if (!e.isTextual()) {
+        throw KeywardenException.invalid(field, field + " must be a list of strings.");
+      }
+      out.add(e.textValue());
+    }
+    return out;
+  }
+
+  /** An RFC 3339 time, or {@code null} when absent or null. */
+  public Instant instant(String field) {
+    String s = string(field, false);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      throw KeywardenException.invalid(field, field + " must be an RFC 3339 time such as 2026-01-31T12:00:00Z.");
+    }
+  }
+
+  /** A JSON object as compact text, or {@code null} when absent or null. */
+  public String object(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw KeywardenException.invalid(field, field + " must be a JSON object.");
+    }
+    return v.toString();
+  }
+}

@@ -1,0 +1,82 @@
+package io.keywarden.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.store.Page;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * Writes every API response: {@code {"data": …}} on success, {@code {"error": {"code",
+ * "message", …}}} on failure, lists with a {@code pagination} object. The error body and status
+ * come from the {@link ErrorCode} catalogue; this is the only place that turns one into a
+ * response.
+ */
+public final class Responses {
+  public static final String JSON = "application/json";
+
+  private Responses() {}
+
+  /** {@code {"data": data}} with the given status. */
+  public static void data(RoutingContext ctx, int status, JsonNode data) {
+    ObjectNode body = Json.object();
+    body.set("data", data);
+    send(ctx, status, body);
+  }
+
+  /** A page of a list, with its pagination object. */
+  public static <T> void page(RoutingContext ctx, Page<T> page, Function<T, JsonNode> item) {
+    ObjectNode body = Json.object();
+    ArrayNode data = body.putArray("data");
+    page.items().forEach(i -> data.add(item.apply(i)));
+    ObjectNode p = body.putObject("pagination");
+    p.put("has_more", page.hasMore());
+    p.put("next_cursor", page.nextCursor());
+    p.put("has_more_before", page.hasMoreBefore());
+    p.put("prev_cursor", page.prevCursor());
+    send(ctx, 200, body);
+  }
+
+  /** 204 with no body. */
+  public static void noContent(RoutingContext ctx) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(204).end();
+    }
+  }
+
+  /**
+   * An error from the catalogue.
+   *
+   * @param field the field, header or parameter at fault, or {@code null}
+   * @param reason a decision's reason code, or {@code null}
+   */
+  public static void error(RoutingContext ctx, ErrorCode code, String message, String field, String reason) {
+    ObjectNode body = Json.object();
+    ObjectNode e = body.putObject("error");
+    e.put("code", code.code());
+    e.put("message", message == null ? code.defaultMessage() : message);
+    if (field != null) {
+      e.put("field", field);
+    }
+    if (reason != null) {
+      e.put("reason", reason);
+    }
+    HttpServerResponse r = ctx.response();
+    if (code.httpStatus() == 401 && r.headers().get("WWW-Authenticate") == null) {
+      r.putHeader("WWW-Authenticate", "Bearer realm=\"keywarden\"");
+    }
+    send(ctx, code.httpStatus(), body);
+  }
+
+  private static void send(RoutingContext ctx, int status, ObjectNode body) {
+    HttpServerResponse r = ctx.response();
+    if (r.ended() || r.closed()) {
+      return;
+    }
+    r.setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(Json.bytes(body)));
+  }
+}

@@ -1,0 +1,2 @@
+/** Keywarden's HTTP server: configuration, start-up, the management API and the verification API. */
+package io.keywarden.server;

@@ -1,0 +1,126 @@
+package io.keywarden.store;
+
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyHash;
+import io.keywarden.core.tenancy.Membership;
+import io.keywarden.core.tenancy.Project;
+import io.keywarden.core.tenancy.User;
+import io.keywarden.core.tenancy.Workspace;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Durable storage of tenants, keys and the audit trail.
+ *
+ * <p>Every mutation runs in one transaction that also appends its audit event(s), and tells the
+ * registered {@link StoreListener}s after the commit. Reference errors (unknown workspace, a user
+ * who is not a member, a project of another workspace) are {@code KeywardenException}s naming the
+ * field; nothing partial is written. Reads of other tenants' objects are simply not found.
+ *
+ * <p>Methods block on the database: never call them on an event loop.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Registers a listener for committed changes. */
+  void addListener(StoreListener listener);
+
+  /** Whether the database answers a trivial query now. */
+  boolean ping();
+
+  /** {@code sqlite} or {@code postgresql}. */
+  String dialect();
+
+  @Override
+  void close();
+
+  // ---- workspaces ----
+
+  Workspace createWorkspace(String name, String plan, Integer maxTtlDays, Actor actor);
+
+  Optional<Workspace> workspace(String id);
+
+  Page<Workspace> workspaces(PageRequest page);
+
+  /** Changes name, plan or max TTL; {@code null} keeps a value, {@code clearMaxTtl} removes the cap. */
+  Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays, boolean clearMaxTtl, Actor actor);
+
+  /** Deletes the workspace with its projects, memberships and keys. */
+  void deleteWorkspace(String id, Actor actor);
+
+  // ---- projects ----
+
+  Project createProject(String workspaceId, String name, Actor actor);
+
+  Optional<Project> project(String id);
+
+  Page<Project> projects(String workspaceId, PageRequest page);
+
+  Project updateProject(String id, String name, Actor actor);
+
+  /** Deletes the project and its project keys; memberships lose it as default project. */
+  void deleteProject(String id, Actor actor);
+
+  // ---- users and memberships ----
+
+  /** Creates a user; a duplicate email (case-insensitive) is a 409 naming {@code email}. */
+  User createUser(String email, String name, Actor actor);
+
+  Optional<User> user(String id);
+
+  Page<User> users(PageRequest page);
+
+  User updateUser(String id, String email, String name, Actor actor);
+
+  /** Deletes the user, their memberships, and revokes their keys. */
+  void deleteUser(String id, Actor actor);
+
+  /**
+   * Adds or changes a membership. {@code projectIds} and {@code defaultProjectId} must be projects
+   * of the workspace (else 400 naming {@code projects} / {@code default_project_id}).
+   */
+  Membership putMembership(String workspaceId, String userId, String role, List<String> projectIds,
+      String defaultProjectId, Actor actor);
+
+  Optional<Membership> membership(String workspaceId, String userId);
+
+  /** Memberships of a workspace, ordered by user id, newest user first. */
+  Page<Membership> memberships(String workspaceId, PageRequest page);
+
+  void removeMembership(String workspaceId, String userId, Actor actor);
+
+  // ---- keys ----
+
+  /**
+   * Stores a new key. For user keys the owner must be a member of the workspace ({@code
+   * user_id}); project keys' project must be in the workspace ({@code project_id}); every id of
+   * the allow-list must be a project of the workspace ({@code projects}); the workspace must exist
+   * ({@code workspace_id}).
+   */
+  ApiKey insertKey(ApiKey key, Actor actor);
+
+  Optional<ApiKey> key(String id);
+
+  Optional<ApiKey> keyByHash(KeyHash hash);
+
+  Page<ApiKey> keys(KeyFilter filter, PageRequest page);
+
+  ApiKey updateKey(String id, KeyPatch patch, Actor actor);
+
+  /** Revokes the key at {@code at}; revoking a revoked key changes nothing and returns it. */
+  ApiKey revokeKey(String id, Instant at, Actor actor);
+
+  /**
+   * Stores {@code successor} and links it with {@code oldId}: the old key's expiry becomes
+   * {@code oldKeyExpiresAt} (if earlier than its own) and its {@code replaced_by} the successor.
+   */
+  ApiKey rotateKey(String oldId, ApiKey successor, Instant oldKeyExpiresAt, Actor actor);
+
+  /** Records last use times in one batch; a time never moves a stored value backwards. */
+  void recordLastUsed(Map<String, Instant> lastUsedByKeyId);
+
+  // ---- audit ----
+
+  Page<AuditEvent> auditEvents(AuditFilter filter, PageRequest page);
+}

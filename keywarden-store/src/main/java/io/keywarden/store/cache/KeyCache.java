@@ -1,0 +1,249 @@
+package io.keywarden.store.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.keywarden.core.decision.AccessDirectory;
+import io.keywarden.core.decision.ProjectRef;
+import io.keywarden.core.decision.ResolvedKey;
+import io.keywarden.core.decision.ResolvedMembership;
+import io.keywarden.core.keys.KeyHash;
+import io.keywarden.core.policy.AccessModel;
+import io.keywarden.store.Store;
+import io.keywarden.store.StoreListener;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@link AccessDirectory} of a node: Caffeine caches of keys (by hash), unknown hashes,
+ * projects and memberships in front of the {@link Store}, with an invalidation API.
+ *
+ * <p><b>Invalidation.</b> The store calls this cache (as a {@link StoreListener}) after every
+ * committed change; a cluster event calls the same methods on other nodes. By-hash invalidation
+ * is exact. Wider invalidations (by user, project, workspace) scan the cached values, which is
+ * fine for events that are rare next to requests. A load that raced with an invalidation must not
+ * leave a stale entry behind: every invalidation bumps {@link #epoch}, and a loader that sees the
+ * epoch moved while it read the database removes what it just cached. Entries also expire after a
+ * configured time, as a safety net for a lost event.
+ *
+ * <p><b>Hot path.</b> A hit is one {@code getIfPresent}; nothing is allocated. A miss reads the
+ * store and so blocks: callers on an event loop use {@link #cachedKey} first and move a miss to
+ * a worker thread.
+ */
+public final class KeyCache implements AccessDirectory, StoreListener {
+  private final Store store;
+  private final AccessModel model;
+  private final Cache<KeyHash, ResolvedKey> keys;
+  private final Cache<KeyHash, Boolean> unknown;
+  private final Cache<String, Optional<ProjectRef>> projects;
+  private final Cache<String, Optional<ResolvedMembership>> memberships;
+  private final AtomicLong epoch = new AtomicLong();
+  private final LongAdder storeReads = new LongAdder();
+
+  public KeyCache(Store store, AccessModel model, CacheSettings settings, Ticker ticker) {
+    this.store = store;
+    this.model = model;
+    this.keys = Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(settings.maximumKeys())
+        .expireAfterWrite(settings.keyTtl())
+        .build();
+    this.unknown = Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(settings.maximumNegative())
+        .expireAfterWrite(settings.negativeTtl())
+        .build();
+    this.projects = Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(Math.max(10_000, settings.maximumKeys() / 10))
+        .expireAfterWrite(settings.tenancyTtl())
+        .build();
+    this.memberships = Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(Math.max(10_000, settings.maximumKeys() / 10))
+        .expireAfterWrite(settings.tenancyTtl())
+        .build();
+  }
+
+  // ---- lookups ----
+
+  /**
+   * The cached key for a hash without touching the store: the key, or {@code null}. Use {@link
+   * #isKnownUnknown} to tell "cached as unknown" from "not cached".
+   */
+  public ResolvedKey cachedKey(KeyHash hash) {
+    return keys.getIfPresent(hash);
+  }
+
+  /** Whether the hash is cached as belonging to no key. */
+  public boolean isKnownUnknown(KeyHash hash) {
+    return unknown.getIfPresent(hash) != null;
+  }
+
+  /** The cached project: present, cached as absent ({@code Optional.empty()}), or {@code null} if not cached. */
+  public Optional<ProjectRef> cachedProject(String projectId) {
+    return projects.getIfPresent(projectId);
+  }
+
+  /** The cached membership: present, cached as absent, or {@code null} if not cached. */
+  public Optional<ResolvedMembership> cachedMembership(String workspaceId, String userId) {
+    return memberships.getIfPresent(membershipKey(workspaceId, userId));
+  }
+
+  @Override
+  public ResolvedKey findKey(KeyHash hash) {
+    ResolvedKey k = keys.getIfPresent(hash);
+    if (k != null) {
+      return k;
+    }
+    if (unknown.getIfPresent(hash) != null) {
+      return null;
+    }
+    long before = epoch.get();
+    storeReads.increment();
+    ResolvedKey loaded = store.keyByHash(hash).map(key -> ResolvedKey.of(key, model)).orElse(null);
+    if (loaded == null) {
+      unknown.put(hash, Boolean.TRUE);
+      if (epoch.get() != before) {
+        unknown.invalidate(hash);
+      }
+      return null;
+    }
+    ResolvedKey raced = keys.asMap().putIfAbsent(hash, loaded);
+    if (raced != null) {
+      return raced;
+    }
+    if (epoch.get() != before) {
+      keys.asMap().remove(hash, loaded);
+    }
+    return loaded;
+  }
+
+  @Override
+  public ProjectRef findProject(String projectId) {
+    Optional<ProjectRef> p = projects.getIfPresent(projectId);
+    if (p != null) {
+      return p.orElse(null);
+    }
+    long before = epoch.get();
+    storeReads.increment();
+    Optional<ProjectRef> loaded =
+        store.project(projectId).map(pr -> new ProjectRef(pr.id(), pr.workspaceId()));
+    projects.put(projectId, loaded);
+    if (epoch.get() != before) {
+      projects.asMap().remove(projectId, loaded);
+    }
+    return loaded.orElse(null);
+  }
+
+  @Override
+  public ResolvedMembership findMembership(String workspaceId, String userId) {
+    String k = membershipKey(workspaceId, userId);
+    Optional<ResolvedMembership> m = memberships.getIfPresent(k);
+    if (m != null) {
+      return m.orElse(null);
+    }
+    long before = epoch.get();
+    storeReads.increment();
+    Optional<ResolvedMembership> loaded =
+        store.membership(workspaceId, userId).map(ms -> ResolvedMembership.of(ms, model));
+    memberships.put(k, loaded);
+    if (epoch.get() != before) {
+      memberships.asMap().remove(k, loaded);
+    }
+    return loaded.orElse(null);
+  }
+
+  /** How many times this cache has read the store since it was made. */
+  public long storeReads() {
+    return storeReads.sum();
+  }
+
+  /** Number of keys cached now (approximate). */
+  public long cachedKeyCount() {
+    return keys.estimatedSize();
+  }
+
+  // ---- invalidation API ----
+
+  /** Drops one key, by id and, when known, by hash. */
+  public void invalidateKey(String keyId, KeyHash hash) {
+    epoch.incrementAndGet();
+    if (hash != null) {
+      keys.invalidate(hash);
+      unknown.invalidate(hash);
+    }
+    if (keyId != null) {
+      keys.asMap().values().removeIf(k -> keyId.equals(k.key().id()));
+    }
+  }
+
+  /** Drops a user's keys and memberships. */
+  public void invalidateUser(String userId) {
+    epoch.incrementAndGet();
+    keys.asMap().values().removeIf(k -> userId.equals(k.key().ownerUserId()));
+    memberships.asMap().keySet().removeIf(k -> k.endsWith('\u0000' + userId));
+  }
+
+  /** Drops one membership. */
+  public void invalidateMembership(String workspaceId, String userId) {
+    epoch.incrementAndGet();
+    memberships.invalidate(membershipKey(workspaceId, userId));
+  }
+
+  /** Drops a project and its project keys. */
+  public void invalidateProject(String projectId) {
+    epoch.incrementAndGet();
+    projects.invalidate(projectId);
+    keys.asMap().values().removeIf(k -> projectId.equals(k.key().ownerProjectId()));
+  }
+
+  /** Drops everything of a workspace: keys, projects, memberships. */
+  public void invalidateWorkspace(String workspaceId) {
+    epoch.incrementAndGet();
+    keys.asMap().values().removeIf(k -> workspaceId.equals(k.key().workspaceId()));
+    projects.asMap().values().removeIf(p -> p.isPresent() && workspaceId.equals(p.get().workspaceId()));
+    memberships.asMap().keySet().removeIf(k -> k.startsWith(workspaceId + '\u0000'));
+  }
+
+  /** Drops everything. */
+  public void invalidateAll() {
+    epoch.incrementAndGet();
+    keys.invalidateAll();
+    unknown.invalidateAll();
+    projects.invalidateAll();
+    memberships.invalidateAll();
+  }
+
+  // ---- StoreListener ----
+
+  @Override
+  public void keyChanged(String keyId, KeyHash hash) {
+    invalidateKey(keyId, hash);
+  }
+
+  @Override
+  public void userChanged(String userId) {
+    invalidateUser(userId);
+  }
+
+  @Override
+  public void membershipChanged(String workspaceId, String userId) {
+    invalidateMembership(workspaceId, userId);
+  }
+
+  @Override
+  public void projectChanged(String projectId) {
+    invalidateProject(projectId);
+  }
+
+  @Override
+  public void workspaceChanged(String workspaceId) {
+    invalidateWorkspace(workspaceId);
+  }
+
+  private static String membershipKey(String workspaceId, String userId) {
+    return workspaceId + '\u0000' + userId;
+  }
+}

@@ -1,0 +1,161 @@
+package io.keywarden.store.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keywarden.core.errors.KeywardenException;
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyKind;
+import io.keywarden.core.keys.KeyState;
+import io.keywarden.core.policy.AccessModel;
+import io.keywarden.core.policy.IssuedKey;
+import io.keywarden.core.policy.KeyIssuer;
+import io.keywarden.core.policy.NewKeyRequest;
+import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.store.Actor;
+import io.keywarden.store.KeyPatch;
+import io.keywarden.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Creating, changing, rotating and revoking keys: validation against the {@link AccessModel},
+ * then one store transaction (which also writes the audit event and invalidates caches).
+ *
+ * <p>Bad input is a {@link KeywardenException} naming the field, and nothing is written.
+ */
+public final class KeyService {
+  /** Longest grace period of a rotation. */
+  public static final Duration MAX_GRACE = Duration.ofDays(30);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Store store;
+  private final AccessModel model;
+  private final KeyIssuer issuer;
+  private final Clock clock;
+
+  public KeyService(Store store, AccessModel model, KeyIssuer issuer, Clock clock) {
+    this.store = store;
+    this.model = model;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  /** Validates and stores a new user or project key; the secret is in the result only. */
+  public IssuedKey create(NewKeyRequest request, Actor actor) {
+    if (request.workspaceId() == null || request.workspaceId().isBlank()) {
+      throw KeywardenException.invalid("workspace_id", "workspace_id is required.");
+    }
+    Workspace ws = store.workspace(request.workspaceId()).orElseThrow(() ->
+        KeywardenException.invalid("workspace_id", "workspace_id does not name a workspace."));
+    String metadata = normalizeMetadata(request.metadata());
+    IssuedKey issued = issuer.issue(request.withMetadata(metadata), ws.maxTtlDays(), actor.id());
+    ApiKey stored = store.insertKey(issued.key(), actor);
+    return new IssuedKey(stored, issued.secret());
+  }
+
+  /** Validates and stores a new operator key for the management API. */
+  public IssuedKey createOperatorKey(String name, List<String> scopes, Instant expiresAt, Actor actor) {
+    IssuedKey issued = issuer.issueOperator(name, scopes, expiresAt, actor.id());
+    ApiKey stored = store.insertKey(issued.key(), actor);
+    return new IssuedKey(stored, issued.secret());
+  }
+
+  /** Validates and applies a change to a key. */
+  public ApiKey update(String keyId, KeyUpdate u, Actor actor) {
+    ApiKey key = store.key(keyId).orElseThrow(() -> KeywardenException.notFound("Key"));
+    String name = u.name() == null ? null : KeyIssuer.validName(u.name());
+    List<String> scopes = null;
+    if (u.scopes() != null) {
+      if (key.kind() == KeyKind.PROJECT && !u.scopes().isEmpty()) {
+        throw KeywardenException.invalid("scopes", "Project keys have full access to their project and take no scopes.");
+      }
+      scopes = u.scopes().stream().map(String::strip).distinct().toList();
+      (key.kind() == KeyKind.OPERATOR ? model.operatorScopes() : model.scopes()).grant(scopes, "scopes");
+    }
+    List<String> projects = null;
+    if (u.projectIds() != null) {
+      if (key.kind() != KeyKind.USER && !u.projectIds().isEmpty()) {
+        throw KeywardenException.invalid("projects", "Only user keys take a projects allow-list.");
+      }
+      projects = u.projectIds().stream().map(String::strip).distinct().toList();
+    }
+    List<String> ips = u.allowedIps() == null ? null : KeyIssuer.validIps(u.allowedIps());
+    List<String> origins = u.allowedOrigins() == null ? null : KeyIssuer.validOrigins(u.allowedOrigins(), key.type());
+    String metadata = null;
+    if (u.metadata() != null) {
+      metadata = issuer.validMetadata(normalizeMetadata(u.metadata()));
+    }
+    if (u.clearExpiry()) {
+      if (u.expiresAt() != null) {
+        throw KeywardenException.invalid("expires_at", "Give expires_at or ask for no expiry, not both.");
+      }
+      if (!model.ttl().allowNone()) {
+        throw KeywardenException.invalid("expires_at", "Keys must expire; choose a lifetime of " + model.ttl().describe() + " days.");
+      }
+    }
+    if (u.expiresAt() != null) {
+      Instant now = clock.instant();
+      if (!u.expiresAt().isAfter(now)) {
+        throw KeywardenException.invalid("expires_at", "expires_at must be in the future.");
+      }
+      Integer longest = model.ttl().longestDays();
+      if (longest != null && u.expiresAt().isAfter(now.plus(Duration.ofDays(longest)))) {
+        throw KeywardenException.invalid("expires_at", "expires_at must be at most " + longest + " days ahead.");
+      }
+    }
+    KeyPatch patch = new KeyPatch(name, u.enabled(), scopes, projects, ips, origins, metadata,
+        u.expiresAt(), u.clearExpiry());
+    return store.updateKey(keyId, patch, actor);
+  }
+
+  /** Revokes a key; it is refused from the next request on, on every node that hears the event. */
+  public ApiKey revoke(String keyId, Actor actor) {
+    return store.revokeKey(keyId, clock.instant(), actor);
+  }
+
+  /**
+   * Makes a successor with the same rights; the old key keeps working for {@code grace} and then
+   * expires.
+   */
+  public IssuedKey rotate(String keyId, Duration grace, Actor actor) {
+    if (grace == null || grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+      throw KeywardenException.invalid("grace_seconds",
+          "grace_seconds must be between 0 and " + MAX_GRACE.toSeconds() + ".");
+    }
+    ApiKey old = store.key(keyId).orElseThrow(() -> KeywardenException.notFound("Key"));
+    Instant now = clock.instant();
+    if (old.stateAt(now) != KeyState.ACTIVE) {
+      throw KeywardenException.conflict("id", "Only an active key can be rotated; this one is " + old.stateAt(now).wireName() + ".");
+    }
+    if (old.replacedByKeyId() != null) {
+      throw KeywardenException.conflict("id", "This key has already been rotated.");
+    }
+    IssuedKey successor = issuer.successor(old, actor.id());
+    ApiKey stored = store.rotateKey(keyId, successor.key(), now.plus(grace), actor);
+    return new IssuedKey(stored, successor.secret());
+  }
+
+  /**
+   * Checks that metadata is a JSON object and returns its compact form; {@code null} stays
+   * {@code null}.
+   */
+  static String normalizeMetadata(String metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(metadata);
+    } catch (JsonProcessingException e) {
+      throw KeywardenException.invalid("metadata", "metadata must be a JSON object.");
+    }
+    if (node == null || !node.isObject()) {
+      throw KeywardenException.invalid("metadata", "metadata must be a JSON object.");
+    }
+    return node.toString();
+  }
+}

@@ -1,0 +1,115 @@
+package io.keywarden.store.service;
+
+import io.keywarden.core.errors.KeywardenException;
+import io.keywarden.core.policy.AccessModel;
+import io.keywarden.core.tenancy.Membership;
+import io.keywarden.core.tenancy.Project;
+import io.keywarden.core.tenancy.User;
+import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.store.Actor;
+import io.keywarden.store.Store;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Creating and changing workspaces, projects, users and memberships: the input checks that need
+ * the {@link AccessModel} (plans, roles) or are shared by every client (names, emails), then one
+ * store transaction. Bad input is a {@link KeywardenException} naming the field.
+ */
+public final class TenantService {
+  /** Longest name of a workspace, project or user. */
+  public static final int MAX_NAME_LENGTH = 200;
+  /** Longest email address. */
+  public static final int MAX_EMAIL_LENGTH = 254;
+  /** Largest per-workspace key lifetime cap, in days. */
+  public static final int MAX_TTL_DAYS = 36500;
+
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+  private final Store store;
+  private final AccessModel model;
+
+  public TenantService(Store store, AccessModel model) {
+    this.store = store;
+    this.model = model;
+  }
+
+  public Workspace createWorkspace(String name, String plan, Integer maxTtlDays, Actor actor) {
+    return store.createWorkspace(name(name, "name"), plan(plan == null ? model.defaultPlan() : plan),
+        maxTtl(maxTtlDays), actor);
+  }
+
+  public Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
+      boolean clearMaxTtl, Actor actor) {
+    return store.updateWorkspace(id, name == null ? null : name(name, "name"),
+        plan == null ? null : plan(plan), maxTtl(maxTtlDays), clearMaxTtl, actor);
+  }
+
+  public Project createProject(String workspaceId, String name, Actor actor) {
+    return store.createProject(workspaceId, name(name, "name"), actor);
+  }
+
+  public Project updateProject(String id, String name, Actor actor) {
+    return store.updateProject(id, name(name, "name"), actor);
+  }
+
+  public User createUser(String email, String name, Actor actor) {
+    return store.createUser(email(email), name(name, "name"), actor);
+  }
+
+  public User updateUser(String id, String email, String name, Actor actor) {
+    return store.updateUser(id, email == null ? null : email(email), name == null ? null : name(name, "name"), actor);
+  }
+
+  public Membership putMembership(String workspaceId, String userId, String role,
+      List<String> projectIds, String defaultProjectId, Actor actor) {
+    if (role == null || role.isBlank()) {
+      throw KeywardenException.invalid("role", "role is required.");
+    }
+    if (model.role(role) == null) {
+      throw KeywardenException.invalid("role", "role must be one of " + String.join(", ", model.roles().keySet()) + ".");
+    }
+    List<String> projects = projectIds == null ? List.of() : projectIds.stream().map(String::strip).distinct().toList();
+    return store.putMembership(workspaceId, userId, role, projects, defaultProjectId, actor);
+  }
+
+  /** Checks a display name. */
+  public static String name(String name, String field) {
+    if (name == null || name.isBlank()) {
+      throw KeywardenException.invalid(field, field + " is required.");
+    }
+    String n = name.strip();
+    if (n.length() > MAX_NAME_LENGTH) {
+      throw KeywardenException.invalid(field, field + " must be at most " + MAX_NAME_LENGTH + " characters.");
+    }
+    if (n.chars().anyMatch(Character::isISOControl)) {
+      throw KeywardenException.invalid(field, field + " must not contain control characters.");
+    }
+    return n;
+  }
+
+  private String plan(String plan) {
+    if (!model.plans().contains(plan)) {
+      throw KeywardenException.invalid("plan", "plan must be one of " + String.join(", ", model.plans()) + ".");
+    }
+    return plan;
+  }
+
+  private static Integer maxTtl(Integer days) {
+    if (days != null && (days < 1 || days > MAX_TTL_DAYS)) {
+      throw KeywardenException.invalid("max_ttl_days", "max_ttl_days must be between 1 and " + MAX_TTL_DAYS + ".");
+    }
+    return days;
+  }
+
+  private static String email(String email) {
+    if (email == null || email.isBlank()) {
+      throw KeywardenException.invalid("email", "email is required.");
+    }
+    String e = email.strip();
+    if (e.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(e).matches()) {
+      throw KeywardenException.invalid("email", "email must be an email address.");
+    }
+    return e;
+  }
+}
