@@ -19,13 +19,27 @@ public final class Decision {
   private final DecisionStatus status;
   private final ResolvedKey key;
   private final String projectId;
-  private final ScopeSet effectiveScopes;
+  private final ScopeSet grant;
+  private final ScopeSet cap;
+  private final long decidedAtMillis;
+  private ScopeSet effective; // grant ∩ cap, computed on first use
 
   Decision(DecisionStatus status, ResolvedKey key, String projectId, ScopeSet effectiveScopes) {
+    this(status, key, projectId, effectiveScopes, null, 0);
+  }
+
+  /**
+   * @param grant the key's own scopes, or {@code null} before the checks got that far
+   * @param cap what the owner's role allows, or {@code null} when the key is not capped
+   */
+  Decision(DecisionStatus status, ResolvedKey key, String projectId, ScopeSet grant, ScopeSet cap,
+      long decidedAtMillis) {
     this.status = status;
     this.key = key;
     this.projectId = projectId;
-    this.effectiveScopes = effectiveScopes;
+    this.grant = grant;
+    this.cap = cap;
+    this.decidedAtMillis = decidedAtMillis;
   }
 
   /** The outcome. */
@@ -63,7 +77,16 @@ public final class Decision {
    * scope for project keys. {@code null} until the checks got that far.
    */
   public ScopeSet effectiveScopes() {
-    return effectiveScopes;
+    ScopeSet e = effective;
+    if (e == null && grant != null) {
+      e = effective = cap == null ? grant : grant.intersect(cap);
+    }
+    return e;
+  }
+
+  /** The engine's clock reading when it decided, in epoch milliseconds (0 for early denials). */
+  public long decidedAtMillis() {
+    return decidedAtMillis;
   }
 
   @Override
@@ -71,7 +94,7 @@ public final class Decision {
     return "Decision[" + status.reason()
         + (key == null ? "" : ", key=" + key.key().id() + " " + key.key().display())
         + (projectId == null ? "" : ", project=" + projectId)
-        + (effectiveScopes == null ? "" : ", scopes=" + effectiveScopes)
+        + (grant == null ? "" : ", scopes=" + effectiveScopes())
         + "]";
   }
 }

@@ -128,7 +128,7 @@ public final class DecisionEngine {
       return new Decision(DecisionStatus.PUBLISHABLE_NOT_ALLOWED, resolved, null, null);
     }
     if (key.kind() == KeyKind.OPERATOR) {
-      return scopeCheck(request, resolved, null, resolved.grant());
+      return scopeCheck(request, resolved, null, resolved.grant(), null, now);
     }
     ResolvedMembership membership = null;
     if (key.kind() == KeyKind.USER) {
@@ -146,7 +146,7 @@ public final class DecisionEngine {
       if (p == null || !p.workspaceId().equals(key.workspaceId())) {
         return new Decision(DecisionStatus.PROJECT_NOT_FOUND, resolved, null, null);
       }
-      return scopeCheck(request, resolved, projectId, resolved.grant());
+      return scopeCheck(request, resolved, projectId, resolved.grant(), null, now);
     }
     ProjectSelection selection = request.projectSelection();
     projectId = selection == ProjectSelection.NONE ? null : blankToNull(request.projectId());
@@ -172,16 +172,17 @@ public final class DecisionEngine {
         return new Decision(DecisionStatus.PROJECT_NOT_ALLOWED, resolved, projectId, null);
       }
     }
-    ScopeSet effective = resolved.grant().intersect(membership.roleGrant());
-    return scopeCheck(request, resolved, projectId, effective);
+    return scopeCheck(request, resolved, projectId, resolved.grant(), membership.roleGrant(), now);
   }
 
-  private static Decision scopeCheck(
-      VerifyRequest request, ResolvedKey resolved, String projectId, ScopeSet effective) {
-    if (!request.requirement().isSatisfiedBy(effective)) {
-      return new Decision(DecisionStatus.INSUFFICIENT_SCOPE, resolved, projectId, effective);
-    }
-    return new Decision(DecisionStatus.VALID, resolved, projectId, effective);
+  /** The scope check: the requirement against {@code grant ∩ cap} ({@code cap} null: no cap). */
+  private static Decision scopeCheck(VerifyRequest request, ResolvedKey resolved, String projectId,
+      ScopeSet grant, ScopeSet cap, long now) {
+    boolean ok = cap == null
+        ? request.requirement().isSatisfiedBy(grant)
+        : request.requirement().isSatisfiedByBoth(grant, cap);
+    DecisionStatus status = ok ? DecisionStatus.VALID : DecisionStatus.INSUFFICIENT_SCOPE;
+    return new Decision(status, resolved, projectId, grant, cap, now);
   }
 
   private static String blankToNull(String s) {

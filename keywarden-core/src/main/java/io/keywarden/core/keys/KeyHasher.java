@@ -47,9 +47,7 @@ public final class KeyHasher {
     Mac mac = s.macFor(version);
     int len = key.length();
     byte[] in = s.input.length >= len ? s.input : (s.input = new byte[len]);
-    for (int i = 0; i < len; i++) {
-      in[i] = (byte) key.charAt(i);
-    }
+    copyAscii(key, len, in);
     mac.update(in, 0, len);
     try {
       mac.doFinal(s.output, 0);
@@ -57,6 +55,17 @@ public final class KeyHasher {
       throw new IllegalStateException(e);
     }
     return KeyHash.of(s.output, 0);
+  }
+
+  @SuppressWarnings("deprecation") // the low-byte copy is exactly right for ASCII keys
+  private static void copyAscii(CharSequence key, int len, byte[] out) {
+    if (key instanceof String str) {
+      str.getBytes(0, len, out, 0);
+      return;
+    }
+    for (int i = 0; i < len; i++) {
+      out[i] = (byte) key.charAt(i);
+    }
   }
 
   private State newState() {

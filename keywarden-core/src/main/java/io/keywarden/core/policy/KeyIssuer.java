@@ -113,6 +113,20 @@ public final class KeyIssuer {
    * @param expiresAt {@code null} for never
    */
   public IssuedKey issueOperator(String name, List<String> scopes, Instant expiresAt, String createdBy) {
+    return issueOperator(name, scopes, expiresAt, createdBy, null);
+  }
+
+  /**
+   * Makes an operator key bound to one workspace: it may act on that workspace's objects only
+   * (the store checks that the workspace exists).
+   *
+   * @param workspaceId the workspace, or {@code null} for a deployment-wide key
+   */
+  public IssuedKey issueOperator(String name, List<String> scopes, Instant expiresAt, String createdBy,
+      String workspaceId) {
+    if (workspaceId != null && workspaceId.isBlank()) {
+      throw KeywardenException.invalid("workspace_id", "workspace_id must not be empty.");
+    }
     String n = validName(name);
     List<String> s = dedupe(scopes, "scopes");
     if (s.isEmpty()) {
@@ -125,7 +139,7 @@ public final class KeyIssuer {
     }
     String secret = KeyFormat.generate(model.operatorPrefix());
     ApiKey key = new ApiKey(ids.next("key"), n, KeyKind.OPERATOR, KeyType.SECRET,
-        model.defaultEnvironment(), null, null, null, s, List.of(), List.of(), List.of(), "{}",
+        model.defaultEnvironment(), workspaceId, null, null, s, List.of(), List.of(), List.of(), "{}",
         model.operatorPrefix(), KeyFormat.displayForm(secret), hasher.hash(secret),
         hasher.currentVersion(), expiresAt, now, createdBy, null, null, true, null, null);
     return new IssuedKey(key, secret);

@@ -34,6 +34,22 @@ public final class ScopeRequirement {
     return false;
   }
 
+  /**
+   * Whether {@code a ∩ b} satisfies at least one alternative, without building the intersection:
+   * an alternative is within the intersection exactly when it is within both.
+   */
+  public boolean isSatisfiedByBoth(ScopeSet a, ScopeSet b) {
+    if (alternatives.length == 0) {
+      return true;
+    }
+    for (ScopeSet alt : alternatives) {
+      if (a.containsAll(alt) && b.containsAll(alt)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether this requirement asks for nothing. */
   public boolean isNone() {
     return alternatives.length == 0;

@@ -37,12 +37,19 @@ public final class ApiRouter {
       ctx.next();
     });
     r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    new HealthApi(kw, vertx).mount(r);
+    HealthApi health = new HealthApi(kw, vertx);
+    health.mount(r);
+    api.routes.addAll(health.routes());
 
     OperatorAuth auth = new OperatorAuth(kw);
     List<Endpoint> endpoints = List.of(
         new VerifyApi(kw, auth, vertx),
-        new WorkspacesApi(kw, auth));
+        new WorkspacesApi(kw, auth),
+        new ProjectsApi(kw, auth),
+        new UsersApi(kw, auth),
+        new MembersApi(kw, auth),
+        new KeysApi(kw, auth),
+        new AuditApi(kw, auth));
     for (Endpoint e : endpoints) {
       e.mount(r);
       api.routes.addAll(e.routes());
@@ -62,7 +69,10 @@ public final class ApiRouter {
     return router;
   }
 
-  /** Every route mounted, as "METHOD /path/{param}", for checking the OpenAPI document. */
+  /**
+   * Every route mounted, as "METHOD /path/{param}", for checking the OpenAPI document: the
+   * health checks, the {@code /v1} endpoints and the document itself.
+   */
   public List<String> routeDescriptions() {
     return routes.stream().map(s -> s.method().name() + " " + s.path()).toList();
   }

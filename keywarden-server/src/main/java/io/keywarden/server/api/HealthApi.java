@@ -5,7 +5,9 @@ import io.keywarden.server.http.Json;
 import io.keywarden.store.service.Keywarden;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /** {@code GET /healthz} (the process is alive) and {@code GET /readyz} (the store answers). */
 final class HealthApi {
@@ -15,6 +17,11 @@ final class HealthApi {
   HealthApi(Keywarden kw, Vertx vertx) {
     this.kw = kw;
     this.vertx = vertx;
+  }
+
+  /** The routes {@link #mount} adds, for {@link ApiRouter#routeDescriptions()}. */
+  List<Endpoint.RouteSpec> routes() {
+    return List.of(new Endpoint.RouteSpec(HttpMethod.GET, "/healthz"), new Endpoint.RouteSpec(HttpMethod.GET, "/readyz"));
   }
 
   void mount(Router r) {

@@ -45,11 +45,10 @@ final class VerifyApi extends Endpoint {
   }
 
   private void verify(RoutingContext ctx) {
-    VerifyRequest request = parse(JsonBody.of(ctx, true).only(FIELDS));
     try {
-      Responses.data(ctx, 200, Views.decision(decide(ctx, request, cacheOnly)));
+      Responses.data(ctx, 200, Views.decision(decide(ctx, cacheOnly)));
     } catch (CacheOnlyDirectory.CacheMiss miss) {
-      vertx.executeBlocking(() -> decide(ctx, request, kw.cache()), false).onComplete(ar -> {
+      vertx.executeBlocking(() -> decide(ctx, kw.cache()), false).onComplete(ar -> {
         if (ar.succeeded()) {
           Responses.data(ctx, 200, Views.decision(ar.result()));
         } else {
@@ -59,8 +58,13 @@ final class VerifyApi extends Endpoint {
     }
   }
 
-  private Decision decide(RoutingContext ctx, VerifyRequest request, AccessDirectory directory) {
+  /**
+   * Authenticates the caller, then reads the body: a caller without a valid operator key learns
+   * nothing from the body checks (not even which scopes the deployment defines).
+   */
+  private Decision decide(RoutingContext ctx, AccessDirectory directory) {
     auth.require(ctx, "verify", directory);
+    VerifyRequest request = parse(JsonBody.of(ctx, true).only(FIELDS));
     return kw.verify(request, directory);
   }
 

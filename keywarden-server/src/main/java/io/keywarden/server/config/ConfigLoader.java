@@ -1,9 +1,11 @@
 package io.keywarden.server.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.keywarden.core.errors.KeywardenException;
 import io.keywarden.core.keys.KeyType;
 import io.keywarden.core.policy.AccessModel;
 import io.keywarden.core.policy.TtlPolicy;
@@ -26,7 +28,9 @@ import java.util.Set;
 /**
  * Builds the effective {@link KeywardenConfig}: defaults, then the YAML file, then environment
  * variables, then command-line flags, each overriding the one before. Every problem is a {@link
- * ConfigException} naming the setting; start-up stops on it.
+ * ConfigException} naming the setting where the bad value came from: the dotted path in the file
+ * ({@code server.api_port}), the variable ({@code KEYWARDEN_API_PORT}) or the flag ({@code
+ * --api-port}); start-up stops on it. A key given twice in the file is an error too.
  *
  * <p>Environment variables: {@code KEYWARDEN_BIND}, {@code KEYWARDEN_API_PORT}, {@code
  * KEYWARDEN_GATEWAY_PORT}, {@code KEYWARDEN_DATA_DIR}, {@code KEYWARDEN_DATABASE_URL}, {@code
@@ -41,6 +45,10 @@ public final class ConfigLoader {
 
   private static final Set<String> ROOT_KEYS = Set.of(
       "server", "data_dir", "database", "secrets", "admin_key_file", "access", "cache");
+
+  /** A key given twice in one mapping is an error, not "the last one wins". */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   private ConfigLoader() {}
 
@@ -68,43 +76,74 @@ public final class ConfigLoader {
     List<String> secrets = root.get("secrets").strings(null);
     String adminKeyFile = root.get("admin_key_file").text(null);
 
-    // Environment.
-    bind = env.getOrDefault("KEYWARDEN_BIND", bind);
-    apiPort = envInt(env, "KEYWARDEN_API_PORT", apiPort);
-    gatewayPort = envInt(env, "KEYWARDEN_GATEWAY_PORT", gatewayPort);
-    dataDir = env.getOrDefault("KEYWARDEN_DATA_DIR", dataDir);
-    dbUrl = env.getOrDefault("KEYWARDEN_DATABASE_URL", dbUrl);
+    // Environment. Each value remembers the setting it came from, so an error names that one.
+    String bindSetting = "server.bind";
+    String apiPortSetting = "server.api_port";
+    String gatewayPortSetting = "server.gateway_port";
+    String dataDirSetting = "data_dir";
+    String dbUrlSetting = "database.url";
+    if (env.containsKey("KEYWARDEN_BIND")) {
+      bind = env.get("KEYWARDEN_BIND");
+      bindSetting = "KEYWARDEN_BIND";
+    }
+    if (env.containsKey("KEYWARDEN_API_PORT")) {
+      apiPort = envInt(env, "KEYWARDEN_API_PORT", apiPort);
+      apiPortSetting = "KEYWARDEN_API_PORT";
+    }
+    if (env.containsKey("KEYWARDEN_GATEWAY_PORT")) {
+      gatewayPort = envInt(env, "KEYWARDEN_GATEWAY_PORT", gatewayPort);
+      gatewayPortSetting = "KEYWARDEN_GATEWAY_PORT";
+    }
+    if (env.containsKey("KEYWARDEN_DATA_DIR")) {
+      dataDir = env.get("KEYWARDEN_DATA_DIR");
+      dataDirSetting = "KEYWARDEN_DATA_DIR";
+    }
+    if (env.containsKey("KEYWARDEN_DATABASE_URL")) {
+      dbUrl = env.get("KEYWARDEN_DATABASE_URL");
+      dbUrlSetting = "KEYWARDEN_DATABASE_URL";
+    }
     dbUser = env.getOrDefault("KEYWARDEN_DATABASE_USER", dbUser);
     dbPassword = env.getOrDefault("KEYWARDEN_DATABASE_PASSWORD", dbPassword);
+    String secretsSetting = "secrets";
     if (env.containsKey("KEYWARDEN_SECRETS")) {
       secrets = Arrays.stream(env.get("KEYWARDEN_SECRETS").split(",")).map(String::trim).toList();
+      secretsSetting = "KEYWARDEN_SECRETS";
     }
     adminKeyFile = env.getOrDefault("KEYWARDEN_ADMIN_KEY_FILE", adminKeyFile);
 
     // Flags.
     if (flags.bind() != null) {
       bind = flags.bind();
+      bindSetting = "--bind";
     }
     if (flags.apiPort() != null) {
       apiPort = checkPort("--api-port", flags.apiPort());
+      apiPortSetting = "--api-port";
     }
     if (flags.gatewayPort() != null) {
       gatewayPort = checkPort("--gateway-port", flags.gatewayPort());
+      gatewayPortSetting = "--gateway-port";
+    }
+    if (flags.dataDir() == null && dataDir.isBlank()) {
+      throw new ConfigException(dataDirSetting, "must not be empty");
     }
     Path dataPath = flags.dataDir() != null ? flags.dataDir() : Path.of(dataDir);
     Path adminPath = flags.adminKeyFile() != null ? flags.adminKeyFile()
-        : adminKeyFile == null ? null : Path.of(adminKeyFile);
+        : adminKeyFile == null || adminKeyFile.isBlank() ? null : Path.of(adminKeyFile);
 
     if (bind == null || bind.isBlank()) {
-      throw new ConfigException("server.bind", "must not be empty");
+      throw new ConfigException(bindSetting, "must not be empty");
     }
     if (apiPort != 0 && apiPort == gatewayPort) {
-      throw new ConfigException("server.gateway_port", "must differ from server.api_port (" + apiPort + ")");
+      // Name the setting given last: it is the one most likely to be the mistake.
+      String fault = precedence(gatewayPortSetting) >= precedence(apiPortSetting) ? gatewayPortSetting : apiPortSetting;
+      String other = fault.equals(gatewayPortSetting) ? apiPortSetting : gatewayPortSetting;
+      throw new ConfigException(fault, "must differ from " + other + " (both are " + apiPort + ")");
     }
     if (dbUrl != null && !(dbUrl.startsWith("jdbc:postgresql:") || dbUrl.startsWith("jdbc:sqlite:"))) {
-      throw new ConfigException("database.url", "must be a jdbc:postgresql: or jdbc:sqlite: URL");
+      throw new ConfigException(dbUrlSetting, "must be a jdbc:postgresql: or jdbc:sqlite: URL");
     }
-    var ring = secrets == null ? null : parseSecrets(secrets);
+    var ring = secrets == null ? null : parseSecrets(secretsSetting, secrets);
     ServerSettings settings = new ServerSettings(bind, apiPort, gatewayPort, maxBody, Duration.ofSeconds(grace), loops);
     AccessModel model = accessModel(root.get("access"));
     CacheSettings cache = cache(root.get("cache"));
@@ -121,7 +160,7 @@ public final class ConfigLoader {
       throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
     }
     try {
-      JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(text);
+      JsonNode tree = YAML.readTree(text);
       return tree == null || tree.isMissingNode() ? null : tree;
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
@@ -150,14 +189,25 @@ public final class ConfigLoader {
     return port;
   }
 
-  private static io.keywarden.core.keys.SecretRing parseSecrets(List<String> secrets) {
+  private static io.keywarden.core.keys.SecretRing parseSecrets(String setting, List<String> secrets) {
     try {
-      return DeploymentSecrets.parse(secrets, "secrets");
+      return DeploymentSecrets.parse(secrets, setting);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("secrets", e.getMessage());
+      throw new ConfigException(setting, e.getMessage());
     }
   }
 
+  /** 0 for the file, 1 for the environment, 2 for a flag. */
+  private static int precedence(String setting) {
+    return setting.startsWith("--") ? 2 : setting.startsWith("KEYWARDEN_") ? 1 : 0;
+  }
+
+  /**
+   * The access model of the {@code access} section. Whatever {@link AccessModel.Builder} would only
+   * find at {@code build()} (a default that is not among its choices, a role granting an unknown
+   * scope, a prefix for an unknown environment) is checked here first, so that the error names
+   * the setting at fault rather than the whole section.
+   */
   static AccessModel accessModel(ConfigNode access) {
     access.onlyKeys(Set.of("scopes", "environments", "default_environment", "prefixes",
         "operator_prefix", "ttl", "roles", "plans", "default_plan", "max_metadata_bytes"));
@@ -165,6 +215,7 @@ public final class ConfigLoader {
     AccessModel defaults = AccessModel.defaults();
     String at = "access";
     try {
+      ScopeVocabulary vocabulary = defaults.scopes();
       if (!access.get("scopes").isMissing()) {
         at = "access.scopes";
         List<ScopeDefinition> defs = new ArrayList<>();
@@ -176,47 +227,87 @@ public final class ConfigLoader {
           }
           defs.add(new ScopeDefinition(name, s.get("implies").strings(List.of()), s.get("description").text("")));
         }
-        b.scopes(ScopeVocabulary.of(defs));
+        vocabulary = ScopeVocabulary.of(defs);
+        b.scopes(vocabulary);
       }
+
       at = "access.environments";
       List<String> envs = access.get("environments").strings(defaults.environments());
-      String defEnv = access.get("default_environment").text(envs.contains(defaults.defaultEnvironment()) ? defaults.defaultEnvironment() : envs.isEmpty() ? null : envs.get(0));
-      b.environments(envs, defEnv);
+      String defEnv = access.get("default_environment").text(envs.contains(defaults.defaultEnvironment())
+          ? defaults.defaultEnvironment() : envs.isEmpty() ? null : envs.get(0));
+      b.environments(envs, defEnv == null ? "" : defEnv);
+      if (!envs.contains(defEnv)) {
+        throw new ConfigException("access.default_environment",
+            "must be one of the environments " + envs + ", was \"" + defEnv + "\"");
+      }
+
       at = "access.prefixes";
       ConfigNode prefixes = access.get("prefixes").onlyKeys(Set.of("secret", "publishable"));
+      Map<String, String> givenPrefixes = new LinkedHashMap<>();
       for (KeyType type : KeyType.values()) {
         for (Map.Entry<String, ConfigNode> e : prefixes.get(type.wireName()).entries().entrySet()) {
           at = e.getValue().path();
-          b.prefix(type, e.getKey(), e.getValue().text(null));
+          if (!envs.contains(e.getKey())) {
+            throw new ConfigException(at, "names no environment (environments: " + String.join(", ", envs) + ")");
+          }
+          String prefix = e.getValue().text(null);
+          b.prefix(type, e.getKey(), prefix);
+          String earlier = givenPrefixes.put(prefix, at);
+          if (earlier != null) {
+            throw new ConfigException(at, "prefix \"" + prefix + "\" is already used by " + earlier
+                + "; every kind of key needs its own prefix");
+          }
         }
       }
+
       at = "access.operator_prefix";
       String op = access.get("operator_prefix").text(null);
       if (op != null) {
         b.operatorPrefix(op);
+        if (givenPrefixes.containsKey(op)) {
+          throw new ConfigException(at, "must differ from the access key prefix of " + givenPrefixes.get(op));
+        }
       }
+
       at = "access.ttl";
       ConfigNode ttl = access.get("ttl").onlyKeys(Set.of("choices_days", "allow_none", "default_days"));
       if (!ttl.isMissing()) {
-        TtlPolicy dt = defaults.ttl();
-        List<Integer> choices = ttl.get("choices_days").integers(dt.choicesDays());
-        boolean none = ttl.get("allow_none").bool(dt.allowNone());
-        ConfigNode dd = ttl.get("default_days");
-        Integer defDays = dd.isMissing() ? (choices.contains(dt.defaultDays()) ? dt.defaultDays() : null)
-            : "none".equals(dd.text(null)) ? null : dd.integer(0, 1, 36500);
-        b.ttl(new TtlPolicy(choices, none, defDays));
+        b.ttl(ttl(ttl, defaults.ttl()));
       }
+
       at = "access.roles";
-      if (!access.get("roles").isMissing()) {
+      ConfigNode rolesNode = access.get("roles");
+      if (!rolesNode.isMissing()) {
         Map<String, List<String>> roles = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigNode> e : access.get("roles").entries().entrySet()) {
-          roles.put(e.getKey(), e.getValue().strings(List.of()));
+        for (Map.Entry<String, ConfigNode> e : rolesNode.entries().entrySet()) {
+          List<String> grants = e.getValue().strings(List.of());
+          checkGrants(vocabulary, grants, e.getValue().path());
+          roles.put(e.getKey(), grants);
+        }
+        if (roles.isEmpty()) {
+          throw new ConfigException(at, "must define at least one role");
         }
         b.roles(roles);
+      } else {
+        for (var role : defaults.roles().values()) {
+          try {
+            vocabulary.grant(role.grants(), at);
+          } catch (KeywardenException e) {
+            throw new ConfigException(at, "the default role \"" + role.name() + "\" grants "
+                + String.join(", ", role.grants()) + ", which access.scopes does not define; define access.roles too");
+          }
+        }
       }
+
       at = "access.plans";
       List<String> plans = access.get("plans").strings(defaults.plans());
-      b.plans(plans, access.get("default_plan").text(plans.contains(defaults.defaultPlan()) ? defaults.defaultPlan() : plans.isEmpty() ? null : plans.get(0)));
+      String defPlan = access.get("default_plan").text(plans.contains(defaults.defaultPlan())
+          ? defaults.defaultPlan() : plans.isEmpty() ? null : plans.get(0));
+      b.plans(plans, defPlan == null ? "" : defPlan);
+      if (!plans.contains(defPlan)) {
+        throw new ConfigException("access.default_plan", "must be one of the plans " + plans + ", was \"" + defPlan + "\"");
+      }
+
       at = "access.max_metadata_bytes";
       b.maxMetadataBytes(access.get("max_metadata_bytes").integer(defaults.maxMetadataBytes(), 2, 65536));
       at = "access";
@@ -225,6 +316,44 @@ public final class ConfigLoader {
       throw e;
     } catch (RuntimeException e) {
       throw new ConfigException(at, e.getMessage());
+    }
+  }
+
+  /**
+   * The {@code access.ttl} section. Without {@code default_days}, the default lifetime stays 90
+   * days when that is a choice, else it is the longest choice: leaving the default out never makes
+   * keys silently immortal.
+   */
+  private static TtlPolicy ttl(ConfigNode ttl, TtlPolicy dt) {
+    List<Integer> choices = ttl.get("choices_days").integers(dt.choicesDays());
+    boolean none = ttl.get("allow_none").bool(dt.allowNone());
+    ConfigNode dd = ttl.get("default_days");
+    Integer defDays;
+    if (dd.isMissing()) {
+      defDays = choices.contains(dt.defaultDays()) ? dt.defaultDays()
+          : choices.stream().max(Integer::compare).orElse(null);
+    } else if (dd.isText("none")) {
+      defDays = null;
+    } else {
+      defDays = dd.integer(0, 1, 36500);
+    }
+    if (choices.isEmpty() && !none) {
+      throw new ConfigException("access.ttl.choices_days", "must offer at least one lifetime when allow_none is false");
+    }
+    if (defDays == null && !none) {
+      throw new ConfigException("access.ttl.default_days", "may be none only when allow_none is true");
+    }
+    if (defDays != null && !choices.contains(defDays)) {
+      throw new ConfigException("access.ttl.default_days", "must be one of choices_days " + choices + ", was " + defDays);
+    }
+    return new TtlPolicy(choices, none, defDays);
+  }
+
+  private static void checkGrants(ScopeVocabulary vocabulary, List<String> grants, String setting) {
+    try {
+      vocabulary.grant(grants, setting);
+    } catch (KeywardenException e) {
+      throw new ConfigException(setting, e.getMessage());
     }
   }
 

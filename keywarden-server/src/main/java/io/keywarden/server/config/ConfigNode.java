@@ -59,6 +59,11 @@ final class ConfigNode {
     return this;
   }
 
+  /** Whether this is the string {@code literal}. */
+  boolean isText(String literal) {
+    return node.isTextual() && node.textValue().equals(literal);
+  }
+
   String text(String def) {
     if (isMissing()) {
       return def;
@@ -97,10 +102,18 @@ final class ConfigNode {
     if (isMissing()) {
       return def;
     }
-    if (!node.isIntegralNumber()) {
+    long v;
+    if (node.isIntegralNumber() && node.canConvertToLong()) {
+      v = node.longValue();
+    } else if (node.isTextual()) {
+      try {
+        v = Long.parseLong(node.asText().trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(path, "must be a whole number between " + min + " and " + max);
+      }
+    } else {
       throw new ConfigException(path, "must be a whole number between " + min + " and " + max);
     }
-    long v = node.longValue();
     if (v < min || v > max) {
       throw new ConfigException(path, "must be between " + min + " and " + max + ", was " + v);
     }

@@ -39,7 +39,8 @@ public final class JsonBody {
    */
   public static JsonBody of(RoutingContext ctx, boolean required) {
     var body = ctx.body();
-    boolean empty = body == null || !body.available() || body.length() == 0;
+    // length() is -1 when the body handler saw no bytes at all (its buffer stays null).
+    boolean empty = body == null || !body.available() || body.buffer() == null || body.length() <= 0;
     if (empty) {
       if (required) {
         throw KeywardenException.invalid("body", "A JSON object body is required.");

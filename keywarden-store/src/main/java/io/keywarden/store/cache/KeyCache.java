@@ -37,7 +37,7 @@ public final class KeyCache implements AccessDirectory, StoreListener {
   private final Cache<KeyHash, ResolvedKey> keys;
   private final Cache<KeyHash, Boolean> unknown;
   private final Cache<String, Optional<ProjectRef>> projects;
-  private final Cache<String, Optional<ResolvedMembership>> memberships;
+  private final Cache<MemberKey, Optional<ResolvedMembership>> memberships;
   private final AtomicLong epoch = new AtomicLong();
   private final LongAdder storeReads = new LongAdder();
 
@@ -88,7 +88,7 @@ public final class KeyCache implements AccessDirectory, StoreListener {
 
   /** The cached membership: present, cached as absent, or {@code null} if not cached. */
   public Optional<ResolvedMembership> cachedMembership(String workspaceId, String userId) {
-    return memberships.getIfPresent(membershipKey(workspaceId, userId));
+    return memberships.getIfPresent(new MemberKey(workspaceId, userId));
   }
 
   @Override
@@ -139,7 +139,7 @@ public final class KeyCache implements AccessDirectory, StoreListener {
 
   @Override
   public ResolvedMembership findMembership(String workspaceId, String userId) {
-    String k = membershipKey(workspaceId, userId);
+    MemberKey k = new MemberKey(workspaceId, userId);
     Optional<ResolvedMembership> m = memberships.getIfPresent(k);
     if (m != null) {
       return m.orElse(null);
@@ -183,13 +183,13 @@ public final class KeyCache implements AccessDirectory, StoreListener {
   public void invalidateUser(String userId) {
     epoch.incrementAndGet();
     keys.asMap().values().removeIf(k -> userId.equals(k.key().ownerUserId()));
-    memberships.asMap().keySet().removeIf(k -> k.endsWith('\u0000' + userId));
+    memberships.asMap().keySet().removeIf(k -> k.userId().equals(userId));
   }
 
   /** Drops one membership. */
   public void invalidateMembership(String workspaceId, String userId) {
     epoch.incrementAndGet();
-    memberships.invalidate(membershipKey(workspaceId, userId));
+    memberships.invalidate(new MemberKey(workspaceId, userId));
   }
 
   /** Drops a project and its project keys. */
@@ -204,7 +204,7 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     epoch.incrementAndGet();
     keys.asMap().values().removeIf(k -> workspaceId.equals(k.key().workspaceId()));
     projects.asMap().values().removeIf(p -> p.isPresent() && workspaceId.equals(p.get().workspaceId()));
-    memberships.asMap().keySet().removeIf(k -> k.startsWith(workspaceId + '\u0000'));
+    memberships.asMap().keySet().removeIf(k -> k.workspaceId().equals(workspaceId));
   }
 
   /** Drops everything. */
@@ -243,7 +243,6 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     invalidateWorkspace(workspaceId);
   }
 
-  private static String membershipKey(String workspaceId, String userId) {
-    return workspaceId + '\u0000' + userId;
-  }
+  /** Cache key of a membership; both strings cache their hash codes, so hashing is cheap. */
+  private record MemberKey(String workspaceId, String userId) {}
 }

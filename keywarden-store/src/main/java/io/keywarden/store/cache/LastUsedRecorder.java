@@ -56,7 +56,12 @@ public final class LastUsedRecorder implements AutoCloseable {
 
   /** Notes a successful use of the key now; cheap, and allocates at most once per key per second. */
   public void used(ResolvedKey key) {
-    long now = clock.millis();
+    used(key, clock.millis());
+  }
+
+  /** Notes a use at {@code nowMillis}, a clock reading the caller already has. */
+  public void used(ResolvedKey key, long nowMillis) {
+    long now = nowMillis;
     if (key.markUsed(Math.floorDiv(now, 1000))) {
       queue.offer(new Use(key.key().id(), now));
     }

@@ -82,7 +82,8 @@ final class Database implements AutoCloseable {
       Flyway.configure()
           .dataSource(pool)
           .locations(dialect.migrations())
-          .failOnMissingLocations(true)
+          .resourceProvider(new MigrationResources(dialect.migrations().substring("classpath:".length())))
+          .javaMigrationClassProvider(java.util.List::of)
           .load()
           .migrate();
     } catch (RuntimeException e) {

@@ -59,7 +59,22 @@ public final class KeyService {
 
   /** Validates and stores a new operator key for the management API. */
   public IssuedKey createOperatorKey(String name, List<String> scopes, Instant expiresAt, Actor actor) {
-    IssuedKey issued = issuer.issueOperator(name, scopes, expiresAt, actor.id());
+    return createOperatorKey(name, scopes, expiresAt, null, actor);
+  }
+
+  /**
+   * Validates and stores a new operator key bound to one workspace: the management API lets it
+   * see and change that workspace's objects only.
+   *
+   * @param workspaceId the workspace, or {@code null} for a deployment-wide key; an unknown one is
+   *     a 400 naming {@code workspace_id}
+   */
+  public IssuedKey createOperatorKey(String name, List<String> scopes, Instant expiresAt,
+      String workspaceId, Actor actor) {
+    if (workspaceId != null && store.workspace(workspaceId).isEmpty()) {
+      throw KeywardenException.invalid("workspace_id", "workspace_id does not name a workspace.");
+    }
+    IssuedKey issued = issuer.issueOperator(name, scopes, expiresAt, actor.id(), workspaceId);
     ApiKey stored = store.insertKey(issued.key(), actor);
     return new IssuedKey(stored, issued.secret());
   }

@@ -22,8 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -58,7 +56,7 @@ public final class Keywarden implements AutoCloseable {
   private final KeyService keys;
   private final TenantService tenants;
   private final IdGenerator ids;
-  private final Map<DecisionStatus, LongAdder> counts = new EnumMap<>(DecisionStatus.class);
+  private final LongAdder[] counts = new LongAdder[DecisionStatus.values().length];
 
   private Keywarden(Store store, AccessModel model, Clock clock, SecretRing ring,
       CacheSettings cacheSettings, Duration flushInterval) {
@@ -74,8 +72,8 @@ public final class Keywarden implements AutoCloseable {
     this.operator = new DecisionEngine(hasher, clock, Realm.OPERATOR);
     this.keys = new KeyService(store, model, new KeyIssuer(model, hasher, ids, clock), clock);
     this.tenants = new TenantService(store, model);
-    for (DecisionStatus s : DecisionStatus.values()) {
-      counts.put(s, new LongAdder());
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = new LongAdder();
     }
   }
 
@@ -108,9 +106,9 @@ public final class Keywarden implements AutoCloseable {
   }
 
   private Decision record(Decision d) {
-    counts.get(d.status()).increment();
+    counts[d.status().ordinal()].increment();
     if (d.isValid()) {
-      lastUsed.used(d.resolvedKey());
+      lastUsed.used(d.resolvedKey(), d.decidedAtMillis());
     } else if (LOG.isDebugEnabled()) {
       var k = d.key();
       LOG.debug("denied reason={} key={} display={}", d.reason(),
@@ -121,7 +119,7 @@ public final class Keywarden implements AutoCloseable {
 
   /** How many decisions of this status were made since start. */
   public long count(DecisionStatus status) {
-    return counts.get(status).sum();
+    return counts[status.ordinal()].sum();
   }
 
   public Store store() {

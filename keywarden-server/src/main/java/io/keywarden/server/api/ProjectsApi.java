@@ -1,0 +1,87 @@
+package io.keywarden.server.api;
+
+import io.keywarden.core.tenancy.Project;
+import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.server.http.JsonBody;
+import io.keywarden.server.http.Pagination;
+import io.keywarden.server.http.Responses;
+import io.keywarden.store.PageRequest;
+import io.keywarden.store.service.Keywarden;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * {@code /v1/workspaces/{id}/projects} and {@code /v1/projects/{id}}: the projects of a workspace.
+ *
+ * <p>A workspace-scoped operator key sees only its own workspace's projects: another workspace,
+ * or a project of another workspace, is answered exactly like an unknown one (404). {@code PATCH}
+ * without {@code name} changes nothing and returns the project as it is; deleting a project also
+ * deletes its project keys and takes it out of memberships (see {@code Store#deleteProject}).
+ */
+final class ProjectsApi extends Endpoint {
+  private static final Set<String> FIELDS = Set.of("name");
+
+  ProjectsApi(Keywarden kw, OperatorAuth auth) {
+    super(kw, auth);
+  }
+
+  @Override
+  void mount(Router r) {
+    on(r, HttpMethod.POST, "/v1/workspaces/{id}/projects", this::create);
+    on(r, HttpMethod.GET, "/v1/workspaces/{id}/projects", this::list);
+    on(r, HttpMethod.GET, "/v1/projects/{id}", this::get);
+    on(r, HttpMethod.PATCH, "/v1/projects/{id}", this::update);
+    on(r, HttpMethod.DELETE, "/v1/projects/{id}", this::delete);
+  }
+
+  private void create(RoutingContext ctx) {
+    Caller c = auth.require(ctx, "tenants:write");
+    JsonBody b = JsonBody.of(ctx, true).only(FIELDS);
+    Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
+    Project p = kw.tenants().createProject(ws.id(), b.string("name", true), c.actor());
+    Responses.data(ctx, 201, Views.project(p));
+  }
+
+  private void list(RoutingContext ctx) {
+    Caller c = auth.require(ctx, "tenants:read");
+    PageRequest page = Pagination.of(ctx);
+    Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
+    Responses.page(ctx, kw.store().projects(ws.id(), page), Views::project);
+  }
+
+  private void get(RoutingContext ctx) {
+    Caller c = auth.require(ctx, "tenants:read");
+    Responses.data(ctx, 200, Views.project(visible(c, ctx.pathParam("id"))));
+  }
+
+  private void update(RoutingContext ctx) {
+    Caller c = auth.require(ctx, "tenants:write");
+    JsonBody b = JsonBody.of(ctx, true).only(FIELDS);
+    Project p = visible(c, ctx.pathParam("id"));
+    if (b.has("name")) {
+      p = kw.tenants().updateProject(p.id(), b.string("name", false), c.actor());
+    }
+    Responses.data(ctx, 200, Views.project(p));
+  }
+
+  private void delete(RoutingContext ctx) {
+    Caller c = auth.require(ctx, "tenants:write");
+    Project p = visible(c, ctx.pathParam("id"));
+    kw.store().deleteProject(p.id(), c.actor());
+    Responses.data(ctx, 200, Deleted.of(p.id(), "project"));
+  }
+
+  private Workspace visibleWorkspace(Caller c, String id) {
+    if (!c.canSee(id)) {
+      throw notFound("Workspace");
+    }
+    return kw.store().workspace(id).orElseThrow(() -> notFound("Workspace"));
+  }
+
+  private Project visible(Caller c, String id) {
+    return kw.store().project(id).filter(p -> c.canSee(p.workspaceId()))
+        .orElseThrow(() -> notFound("Project"));
+  }
+}
