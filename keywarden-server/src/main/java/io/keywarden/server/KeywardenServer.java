@@ -9,11 +9,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,6 +54,14 @@ public final class KeywardenServer implements AutoCloseable {
   /** Starts a node. Blocks until it listens; fails with a clear message if it cannot. */
   public static KeywardenServer start(KeywardenConfig config, Clock clock, PrintStream terminal) {
     long t0 = System.nanoTime();
+    ServerSettings s = config.server();
+    int loops = s.eventLoops() > 0 ? s.eventLoops() : Math.max(1, Runtime.getRuntime().availableProcessors());
+    // Vert.x starts on another thread while the store opens and migrates: they share nothing.
+    CompletableFuture<Vertx> vertxStart = CompletableFuture.supplyAsync(() -> {
+      Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+      Router.router(v); // loads the web classes now rather than on the critical path
+      return v;
+    });
     Keywarden.Builder b = Keywarden.builder()
         .dataDir(config.dataDir())
         .model(config.model())
@@ -63,13 +73,18 @@ public final class KeywardenServer implements AutoCloseable {
     if (config.secrets() != null) {
       b.secrets(config.secrets());
     }
-    Keywarden kw = b.open();
+    Keywarden kw;
+    try {
+      kw = b.open();
+    } catch (RuntimeException e) {
+      vertxStart.thenAccept(Vertx::close);
+      throw e;
+    }
     Vertx vertx = null;
     try {
       Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
-      ServerSettings s = config.server();
-      int loops = s.eventLoops() > 0 ? s.eventLoops() : Math.max(1, Runtime.getRuntime().availableProcessors());
-      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+      long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      vertx = vertxStart.join();
       ApiRouter api = ApiRouter.create(vertx, kw, s);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(s.bind())
@@ -85,12 +100,17 @@ public final class KeywardenServer implements AutoCloseable {
       }
       KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      LOG.info("Keywarden ready in {} ms: API http://{}:{}/v1 (store {}, data {})", ms, s.bind(),
-          server.apiPort(), kw.store().dialect(), config.dataDir().toAbsolutePath());
+      long sinceProcessStart = ProcessHandle.current().info().startInstant()
+          .map(st -> java.time.Duration.between(st, java.time.Instant.now()).toMillis()).orElse(-1L);
+      LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API http://{}:{}/v1 (store {}, data {})", ms,
+          storeMs, sinceProcessStart, s.bind(), server.apiPort(), kw.store().dialect(),
+          config.dataDir().toAbsolutePath().normalize());
       return server;
     } catch (IOException | RuntimeException e) {
       if (vertx != null) {
         vertx.close();
+      } else {
+        vertxStart.thenAccept(Vertx::close);
       }
       kw.close();
       if (e instanceof IOException io) {

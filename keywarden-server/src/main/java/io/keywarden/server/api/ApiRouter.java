@@ -2,6 +2,7 @@ package io.keywarden.server.api;
 
 import io.keywarden.server.config.ServerSettings;
 import io.keywarden.server.http.Failures;
+import io.keywarden.server.http.Headers;
 import io.keywarden.server.http.RequestIds;
 import io.keywarden.store.service.Keywarden;
 import io.vertx.core.Vertx;
@@ -33,7 +34,7 @@ public final class ApiRouter {
     ApiRouter api = new ApiRouter(r);
     r.route().handler(RequestIds::assign);
     r.route().handler(ctx -> {
-      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.response().putHeader(Headers.CACHE_CONTROL, Headers.NO_STORE);
       ctx.next();
     });
     r.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));

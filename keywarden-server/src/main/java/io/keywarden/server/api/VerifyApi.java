@@ -46,11 +46,11 @@ final class VerifyApi extends Endpoint {
 
   private void verify(RoutingContext ctx) {
     try {
-      Responses.data(ctx, 200, Views.decision(decide(ctx, cacheOnly)));
+      Responses.body(ctx, 200, Views.decisionBody(decide(ctx, cacheOnly)));
     } catch (CacheOnlyDirectory.CacheMiss miss) {
       vertx.executeBlocking(() -> decide(ctx, kw.cache()), false).onComplete(ar -> {
         if (ar.succeeded()) {
-          Responses.data(ctx, 200, Views.decision(ar.result()));
+          Responses.body(ctx, 200, Views.decisionBody(ar.result()));
         } else {
           ctx.fail(ar.cause());
         }

@@ -113,34 +113,75 @@ final class Views {
     return o;
   }
 
-  /** The verification answer: a decision with identity and effective scopes. */
-  static ObjectNode decision(Decision d) {
-    ObjectNode o = Json.object();
-    o.put("valid", d.isValid());
-    o.put("code", d.reason());
-    ApiKey k = d.key();
-    if (k == null) {
-      o.putNull("key");
-    } else {
-      ObjectNode key = o.putObject("key");
-      key.put("id", k.id());
-      key.put("name", k.name());
-      key.put("kind", k.kind().wireName());
-      key.put("type", k.type().wireName());
-      key.put("environment", k.environment());
-      key.put("workspace_id", k.workspaceId());
-      key.put("user_id", k.ownerUserId());
-      key.put("project_id", k.ownerProjectId());
-      key.put("display", k.display());
-      Json.putTime(key, "expires_at", k.expiresAt());
-      key.set("metadata", Json.parseOrEmpty(k.metadata()));
+  private static final com.fasterxml.jackson.core.JsonFactory STREAMING = Json.MAPPER.getFactory();
+
+  /**
+   * The verification answer as a complete {@code {"data": …}} body, written with a streaming
+   * generator: this is the hot path of the verification API, so no tree is built and the key's
+   * metadata (stored as compact JSON) is copied through as it is.
+   */
+  static io.vertx.core.buffer.Buffer decisionBody(Decision d) {
+    io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(512);
+    try (var g = STREAMING.createGenerator(new BufferOutput(out))) {
+      g.writeStartObject();
+      g.writeFieldName("data");
+      g.writeStartObject();
+      g.writeBooleanField("valid", d.isValid());
+      g.writeStringField("code", d.reason());
+      ApiKey k = d.key();
+      if (k == null) {
+        g.writeNullField("key");
+      } else {
+        g.writeObjectFieldStart("key");
+        g.writeStringField("id", k.id());
+        g.writeStringField("name", k.name());
+        g.writeStringField("kind", k.kind().wireName());
+        g.writeStringField("type", k.type().wireName());
+        g.writeStringField("environment", k.environment());
+        g.writeStringField("workspace_id", k.workspaceId());
+        g.writeStringField("user_id", k.ownerUserId());
+        g.writeStringField("project_id", k.ownerProjectId());
+        g.writeStringField("display", k.display());
+        g.writeStringField("expires_at", Json.time(k.expiresAt()));
+        g.writeFieldName("metadata");
+        g.writeRawValue(k.metadata());
+        g.writeEndObject();
+      }
+      g.writeStringField("project_id", d.projectId());
+      var scopes = d.effectiveScopes();
+      if (scopes == null) {
+        g.writeNullField("scopes");
+      } else {
+        g.writeArrayFieldStart("scopes");
+        for (String s : scopes.names()) {
+          g.writeString(s);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    o.put("project_id", d.projectId());
-    if (d.effectiveScopes() == null) {
-      o.putNull("scopes");
-    } else {
-      o.set("scopes", Json.strings(d.effectiveScopes().names()));
+    return out;
+  }
+
+  /** An OutputStream that appends to a Vert.x buffer. */
+  private static final class BufferOutput extends java.io.OutputStream {
+    private final io.vertx.core.buffer.Buffer buffer;
+
+    BufferOutput(io.vertx.core.buffer.Buffer buffer) {
+      this.buffer = buffer;
     }
-    return o;
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      buffer.appendBytes(b, off, len);
+    }
   }
 }

@@ -55,7 +55,7 @@ public final class Failures {
       header = "Bearer realm=\"keywarden\", error=\"insufficient_scope\", scope=\"" + d.requiredScope() + "\"";
     }
     if (header != null) {
-      ctx.response().putHeader("WWW-Authenticate", header);
+      ctx.response().putHeader(Headers.WWW_AUTHENTICATE, header);
     }
     Responses.error(ctx, status.error(), status.message(), null, status.reason());
   }

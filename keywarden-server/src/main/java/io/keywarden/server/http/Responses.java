@@ -28,6 +28,15 @@ public final class Responses {
     send(ctx, status, body);
   }
 
+  /** A complete JSON body written by the caller (hot paths that stream their JSON). */
+  public static void body(RoutingContext ctx, int status, Buffer json) {
+    HttpServerResponse r = ctx.response();
+    if (r.ended() || r.closed()) {
+      return;
+    }
+    r.setStatusCode(status).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(json);
+  }
+
   /** A page of a list, with its pagination object. */
   public static <T> void page(RoutingContext ctx, Page<T> page, Function<T, JsonNode> item) {
     ObjectNode body = Json.object();
@@ -67,7 +76,7 @@ public final class Responses {
     }
     HttpServerResponse r = ctx.response();
     if (code.httpStatus() == 401 && r.headers().get("WWW-Authenticate") == null) {
-      r.putHeader("WWW-Authenticate", "Bearer realm=\"keywarden\"");
+      r.putHeader(Headers.WWW_AUTHENTICATE, "Bearer realm=\"keywarden\"");
     }
     send(ctx, code.httpStatus(), body);
   }
@@ -77,6 +86,6 @@ public final class Responses {
     if (r.ended() || r.closed()) {
       return;
     }
-    r.setStatusCode(status).putHeader("Content-Type", JSON).end(Buffer.buffer(Json.bytes(body)));
+    r.setStatusCode(status).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Buffer.buffer(Json.bytes(body)));
   }
 }
