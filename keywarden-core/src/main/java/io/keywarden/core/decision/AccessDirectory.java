@@ -18,4 +18,13 @@ public interface AccessDirectory {
 
   /** The user's membership of the workspace, or {@code null} if they are not a member. */
   ResolvedMembership findMembership(String workspaceId, String userId);
+
+  /**
+   * The membership of a user key's owner in the key's workspace, or {@code null}. A directory
+   * may remember it on the key (see {@link ResolvedKey#membershipMemo}) as long as it forgets it
+   * whenever a membership may have changed.
+   */
+  default ResolvedMembership findOwnerMembership(ResolvedKey key) {
+    return findMembership(key.key().workspaceId(), key.key().ownerUserId());
+  }
 }

@@ -132,7 +132,7 @@ public final class DecisionEngine {
     }
     ResolvedMembership membership = null;
     if (key.kind() == KeyKind.USER) {
-      membership = directory.findMembership(key.workspaceId(), key.ownerUserId());
+      membership = directory.findOwnerMembership(resolved);
       if (membership == null) {
         return new Decision(DecisionStatus.OWNER_NOT_MEMBER, resolved, null, null);
       }

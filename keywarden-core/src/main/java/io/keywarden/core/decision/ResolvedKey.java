@@ -40,6 +40,13 @@ public final class ResolvedKey {
   private final long revokedAtMillis;
   @SuppressWarnings("unused") // accessed through LAST_USE
   private volatile long lastUseSecond;
+  private volatile MembershipMemo membershipMemo;
+
+  /**
+   * The owner's membership as a directory last found it, stamped with the directory's
+   * invalidation epoch at the time; {@code value} is {@code null} when the owner was no member.
+   */
+  public record MembershipMemo(long epoch, ResolvedMembership value) {}
 
   private ResolvedKey(ApiKey key, ScopeSet grant, CidrBlock[] ips, OriginPattern[] origins) {
     this.key = key;
@@ -134,6 +141,16 @@ public final class ResolvedKey {
       }
     }
     return false;
+  }
+
+  /** The remembered owner membership, or {@code null}; see {@link AccessDirectory#findOwnerMembership}. */
+  public MembershipMemo membershipMemo() {
+    return membershipMemo;
+  }
+
+  /** Remembers the owner membership a directory found. */
+  public void rememberMembership(MembershipMemo memo) {
+    this.membershipMemo = memo;
   }
 
   /**

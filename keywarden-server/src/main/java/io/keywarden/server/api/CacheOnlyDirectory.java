@@ -51,6 +51,15 @@ final class CacheOnlyDirectory implements AccessDirectory {
   }
 
   @Override
+  public ResolvedMembership findOwnerMembership(ResolvedKey key) {
+    Optional<ResolvedMembership> m = cache.cachedOwnerMembership(key);
+    if (m == null) {
+      throw CacheMiss.INSTANCE;
+    }
+    return m.orElse(null);
+  }
+
+  @Override
   public ResolvedMembership findMembership(String workspaceId, String userId) {
     Optional<ResolvedMembership> m = cache.cachedMembership(workspaceId, userId);
     if (m == null) {
