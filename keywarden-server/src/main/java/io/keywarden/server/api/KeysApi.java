@@ -21,7 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -56,8 +55,6 @@ final class KeysApi extends Endpoint {
   private static final Set<String> UPDATE_FIELDS = Set.of("name", "enabled", "scopes", "projects",
       "allowed_ips", "allowed_origins", "metadata", "expires_at");
   private static final Set<String> ROTATE_FIELDS = Set.of("grace_seconds");
-  /** How many keys one look beyond the end of a page reads. */
-  private static final int PEEK = 20;
 
   KeysApi(Keywarden kw, OperatorAuth auth) {
     super(kw, auth);
@@ -169,62 +166,9 @@ final class KeysApi extends Endpoint {
         .orElseThrow(() -> notFound("Key"));
   }
 
-  /**
-   * A page of {@code filter} without operator keys.
-   *
-   * <p>The store's filter cannot exclude a kind, so operator keys are dropped here. To keep pages
-   * full, the store is asked again from where its last answer ended, for just the number of keys
-   * still missing, so every row it returns is used (kept or dropped) and its cursors stay exact.
-   * To keep {@code has_more} and {@code has_more_before} honest, each side that the store says
-   * goes on is looked at until an access key shows up; a side holding only operator keys is
-   * reported as the end. A filter by kind, user or project already excludes operator keys.
-   */
+  /** A page of {@code filter} without operator keys (the store leaves them out). */
   private Page<ApiKey> accessKeys(KeyFilter filter, PageRequest page) {
-    if (filter.kind() != null || filter.userId() != null || filter.projectId() != null) {
-      return kw.store().keys(filter, page);
-    }
-    boolean backwards = page.before() != null;
-    List<ApiKey> kept = new ArrayList<>();
-    PageRequest request = page;
-    Page<ApiKey> first = null;
-    Page<ApiKey> last;
-    while (true) {
-      last = kw.store().keys(filter, request);
-      if (first == null) {
-        first = last;
-      }
-      List<ApiKey> access = last.items().stream().filter(KeysApi::isAccessKey).toList();
-      kept.addAll(backwards ? 0 : kept.size(), access);
-      int missing = page.limit() - kept.size();
-      boolean more = backwards ? last.hasMoreBefore() : last.hasMore();
-      if (missing <= 0 || !more || last.items().isEmpty()) {
-        break;
-      }
-      request = backwards
-          ? new PageRequest(missing, null, last.prevCursor())
-          : new PageRequest(missing, last.nextCursor(), null);
-    }
-    Page<ApiKey> newest = backwards ? last : first;
-    Page<ApiKey> oldest = backwards ? first : last;
-    boolean older = oldest.hasMore() && accessKeyBeyond(filter, oldest.nextCursor(), true);
-    boolean newer = newest.hasMoreBefore() && accessKeyBeyond(filter, newest.prevCursor(), false);
-    return new Page<>(kept, older, older ? oldest.nextCursor() : null,
-        newer, newer ? newest.prevCursor() : null);
-  }
-
-  /** Whether an access key lies beyond {@code cursor}, towards older or newer keys. */
-  private boolean accessKeyBeyond(KeyFilter filter, String cursor, boolean towardsOlder) {
-    boolean more = true;
-    while (more) {
-      Page<ApiKey> p = kw.store().keys(filter, towardsOlder
-          ? new PageRequest(PEEK, cursor, null) : new PageRequest(PEEK, null, cursor));
-      if (p.items().stream().anyMatch(KeysApi::isAccessKey)) {
-        return true;
-      }
-      more = !p.items().isEmpty() && (towardsOlder ? p.hasMore() : p.hasMoreBefore());
-      cursor = towardsOlder ? p.nextCursor() : p.prevCursor();
-    }
-    return false;
+    return kw.store().keys(filter.withAccessKeysOnly(), page);
   }
 
   private static boolean isAccessKey(ApiKey k) {

@@ -66,6 +66,9 @@ final class Keys {
         .whereEquals("owner_user_id", filter.userId())
         .whereEquals("owner_project_id", filter.projectId())
         .whereEquals("kind", filter.kind() == null ? null : filter.kind().wireName());
+    if (filter.accessKeysOnly()) {
+      query.where("kind <> ?", KeyKind.OPERATOR.wireName());
+    }
     if (filter.state() != null) {
       // The same rules as ApiKey.stateAt: revoked, then expired, then disabled.
       Instant now = tx.now();

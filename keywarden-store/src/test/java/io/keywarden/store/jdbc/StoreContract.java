@@ -638,6 +638,7 @@ abstract class StoreContract {
     assertThat(keyIds(new KeyFilter(w1.id(), null, null, KeyKind.USER, null))).containsExactlyInAnyOrder(a, b);
     assertThat(keyIds(new KeyFilter(null, null, null, KeyKind.OPERATOR, null))).containsExactly(e);
     assertThat(keyIds(KeyFilter.ALL)).containsExactlyInAnyOrder(a, b, c, d, e);
+    assertThat(keyIds(KeyFilter.ALL.withAccessKeysOnly())).containsExactlyInAnyOrder(a, b, c, d);
   }
 
   // ---- pagination ----
