@@ -1,12 +1,13 @@
 package io.keywarden.core.errors;
 
+import io.keywarden.core.keys.KeyFormat;
 import java.util.Objects;
 
 /**
  * A client-facing failure with a stable {@link ErrorCode} and a public message.
  *
- * <p>The public message is safe to return to the caller: it names the field or header at fault
- * and never contains a secret. {@link #field()} is the offending input, when there is one.
+ * <p>The public message is safe to return to the caller and to log: it names the field or header
+ * at fault, and anything in it shaped like a key is replaced by the key's display form. {@link #field()} is the offending input, when there is one.
  */
 public class KeywardenException extends RuntimeException {
   private final ErrorCode code;
@@ -17,9 +18,10 @@ public class KeywardenException extends RuntimeException {
   }
 
   public KeywardenException(ErrorCode code, String field, String publicMessage) {
-    super(publicMessage, null, false, false);
+    // Messages often quote client input; whoever logs or returns one must never see a key in it.
+    super(KeyFormat.redact(publicMessage), null, false, false);
     this.code = Objects.requireNonNull(code, "code");
-    this.field = field;
+    this.field = field == null ? null : KeyFormat.redact(field);
   }
 
   /** The catalogue entry of this failure. */

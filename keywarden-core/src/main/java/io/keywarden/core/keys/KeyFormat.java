@@ -112,6 +112,39 @@ public final class KeyFormat {
     return key.substring(0, bodyStart + 4) + "\u2026" + key.substring(key.length() - 4);
   }
 
+  private static final java.util.regex.Pattern KEY_SHAPED =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*_[0-9A-Za-z]{36}(?![0-9A-Za-z])");
+
+  /**
+   * {@code text} with every key-shaped substring (the grammar above, checksum or not) replaced by
+   * its display form, so that client input echoed in an error message or a log line can never
+   * carry a key.
+   */
+  public static String redact(CharSequence text) {
+    if (text == null) {
+      return null;
+    }
+    var m = KEY_SHAPED.matcher(text);
+    if (!m.find()) {
+      return text.toString();
+    }
+    StringBuilder sb = new StringBuilder(text.length());
+    int last = 0;
+    do {
+      String key = m.group();
+      sb.append(text, last, m.start());
+      if (key.length() - BODY_LENGTH - 1 > MAX_PREFIX_LENGTH) {
+        // A longer run: keep its head, hide the body-sized tail.
+        sb.append(key, 0, key.length() - BODY_LENGTH).append("\u2026");
+      } else {
+        sb.append(displayForm(key));
+      }
+      last = m.end();
+    } while (m.find());
+    sb.append(text, last, text.length());
+    return sb.toString();
+  }
+
   /** Generates a new key with the given prefix, from a CSPRNG. */
   public static String generate(String prefix) {
     if (!isValidPrefix(prefix)) {

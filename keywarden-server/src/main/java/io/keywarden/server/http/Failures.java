@@ -2,6 +2,7 @@ package io.keywarden.server.http;
 
 import io.keywarden.core.errors.ErrorCode;
 import io.keywarden.core.errors.KeywardenException;
+import io.keywarden.core.keys.KeyFormat;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,11 @@ public final class Failures {
           "The request body is larger than the limit of this API.", "body", null);
       case 404 -> notFound(ctx);
       case 405 -> Responses.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
-          "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path() + ".", null, null);
+          "Method " + ctx.request().method() + " is not allowed on " + safePath(ctx) + ".", null, null);
       case 400 -> Responses.error(ctx, ErrorCode.INVALID_REQUEST, "The request is malformed.", null, null);
       default -> {
         LOG.error("request {} {} {} failed (status {})", RequestIds.of(ctx), ctx.request().method(),
-            ctx.request().path(), status, f);
+            safePath(ctx), status, f == null ? null : Redacted.of(f));
         Responses.error(ctx, ErrorCode.INTERNAL, "An internal error occurred; request id " + RequestIds.of(ctx) + ".", null, null);
       }
     }
@@ -63,6 +64,11 @@ public final class Failures {
   /** The answer for a path that matches no route. */
   public static void notFound(RoutingContext ctx) {
     Responses.error(ctx, ErrorCode.NOT_FOUND, "No such endpoint: " + ctx.request().method() + " "
-        + ctx.request().path() + ".", null, null);
+        + safePath(ctx) + ".", null, null);
+  }
+
+  /** The request path for messages and logs, with anything shaped like a key redacted. */
+  static String safePath(RoutingContext ctx) {
+    return KeyFormat.redact(ctx.request().path());
   }
 }

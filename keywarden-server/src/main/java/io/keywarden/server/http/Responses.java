@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.core.keys.KeyFormat;
 import io.keywarden.store.Page;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -67,9 +68,10 @@ public final class Responses {
     ObjectNode body = Json.object();
     ObjectNode e = body.putObject("error");
     e.put("code", code.code());
-    e.put("message", message == null ? code.defaultMessage() : message);
+    // Messages may quote client input (a path, a field name, a JSON token): never a key.
+    e.put("message", message == null ? code.defaultMessage() : KeyFormat.redact(message));
     if (field != null) {
-      e.put("field", field);
+      e.put("field", KeyFormat.redact(field));
     }
     if (reason != null) {
       e.put("reason", reason);
