@@ -41,6 +41,14 @@ abstract class Endpoint {
     router.route(method, vertxPath).blockingHandler(handler::accept, false);
   }
 
+  /** The workspace if the caller may see it; else 404, exactly as for an unknown one. */
+  protected io.keywarden.core.tenancy.Workspace visibleWorkspace(Caller c, String id) {
+    if (!c.canSee(id)) {
+      throw notFound("Workspace");
+    }
+    return kw.store().workspace(id).orElseThrow(() -> notFound("Workspace"));
+  }
+
   /** 404 for an object that does not exist or that the caller may not see. */
   protected static KeywardenException notFound(String what) {
     return KeywardenException.notFound(what);

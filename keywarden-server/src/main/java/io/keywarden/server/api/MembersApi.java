@@ -76,12 +76,6 @@ final class MembersApi extends Endpoint {
     Responses.data(ctx, 200, removed(ws.id(), userId));
   }
 
-  private Workspace visibleWorkspace(Caller c, String id) {
-    if (!c.canSee(id)) {
-      throw notFound("Workspace");
-    }
-    return kw.store().workspace(id).orElseThrow(() -> notFound("Workspace"));
-  }
 
   /** The answer to a removal; memberships have no id of their own, so both ids are given. */
   private static ObjectNode removed(String workspaceId, String userId) {

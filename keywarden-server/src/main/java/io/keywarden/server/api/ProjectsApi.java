@@ -73,12 +73,6 @@ final class ProjectsApi extends Endpoint {
     Responses.data(ctx, 200, Deleted.of(p.id(), "project"));
   }
 
-  private Workspace visibleWorkspace(Caller c, String id) {
-    if (!c.canSee(id)) {
-      throw notFound("Workspace");
-    }
-    return kw.store().workspace(id).orElseThrow(() -> notFound("Workspace"));
-  }
 
   private Project visible(Caller c, String id) {
     return kw.store().project(id).filter(p -> c.canSee(p.workspaceId()))

@@ -52,13 +52,13 @@ final class WorkspacesApi extends Endpoint {
 
   private void get(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:read");
-    Responses.data(ctx, 200, Views.workspace(visible(c, ctx.pathParam("id"))));
+    Responses.data(ctx, 200, Views.workspace(visibleWorkspace(c, ctx.pathParam("id"))));
   }
 
   private void update(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:write");
     JsonBody b = JsonBody.of(ctx, true).only(Set.of("name", "plan", "max_ttl_days"));
-    Workspace ws = visible(c, ctx.pathParam("id"));
+    Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
     Workspace updated = kw.tenants().updateWorkspace(ws.id(), b.string("name", false),
         b.string("plan", false), b.integer("max_ttl_days"), b.isNull("max_ttl_days"), c.actor());
     Responses.data(ctx, 200, Views.workspace(updated));
@@ -66,15 +66,9 @@ final class WorkspacesApi extends Endpoint {
 
   private void delete(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:write");
-    Workspace ws = visible(c, ctx.pathParam("id"));
+    Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
     kw.store().deleteWorkspace(ws.id(), c.actor());
     Responses.data(ctx, 200, Deleted.of(ws.id(), "workspace"));
   }
 
-  private Workspace visible(Caller c, String id) {
-    if (!c.canSee(id)) {
-      throw notFound("Workspace");
-    }
-    return kw.store().workspace(id).orElseThrow(() -> notFound("Workspace"));
-  }
 }
