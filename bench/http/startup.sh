@@ -12,7 +12,7 @@ RUNS=${1:-5}
 PORT=${KW_PORT:-18081}
 (cd "$root" && ./mvnw -B -q -DskipTests -pl keywarden-cli -am package)
 "$root/keywarden" --version > /dev/null                     # creates the launcher's CDS archive for --version
-work=$(mktemp -d)                                           # one discarded run creates the serve archive
+work=$(mktemp -d)                                           # one discarded run creates the start-up cache
 "$root/keywarden" serve --data-dir "$work/data" --api-port "$PORT" --gateway-port $((PORT + 1000)) \
     --admin-key-file "$work/admin.key" > /dev/null 2>&1 &
 pid=$!

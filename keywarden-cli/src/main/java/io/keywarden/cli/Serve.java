@@ -39,6 +39,10 @@ final class Serve implements Callable<Integer> {
   @Option(names = "--admin-key-file", description = "Write the first admin key to this file (mode 0600) instead of printing it.")
   Path adminKeyFile;
 
+  /** Start, then stop at once: the launcher's training run for the start-up cache. */
+  @Option(names = "--exit-when-ready", hidden = true)
+  boolean exitWhenReady;
+
   @Override
   public Integer call() {
     KeywardenConfig cfg;
@@ -59,6 +63,10 @@ final class Serve implements Callable<Integer> {
       spec.commandLine().getErr().println("keywarden: cannot start: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return 1;
+    }
+    if (exitWhenReady) {
+      server.close();
+      return 0;
     }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());

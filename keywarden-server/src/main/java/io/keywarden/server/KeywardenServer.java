@@ -94,9 +94,10 @@ public final class KeywardenServer implements AutoCloseable {
       List<HttpServer> servers = new ArrayList<>();
       HttpServer first = await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen on " + s.bind() + ":" + s.apiPort());
       servers.add(first);
-      HttpServerOptions same = new HttpServerOptions(options).setPort(first.actualPort());
+      // Vert.x shares one listening socket among servers with the same options (port 0 included:
+      // they then share the first one's random port), one server per event loop.
       for (int i = 1; i < loops; i++) {
-        servers.add(await(vertx.createHttpServer(same).requestHandler(api.router()).listen(), "listen"));
+        servers.add(await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen"));
       }
       KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
