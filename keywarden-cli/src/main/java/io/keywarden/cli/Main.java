@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Keywarden: API keys, scopes, tenancy, rate limits and audit for HTTP APIs.",
-    subcommands = {Serve.class, Main.Init.class, Main.Keygen.class})
+    subcommands = {Serve.class, Main.Init.class, Main.RotateSecret.class, Main.Keygen.class})
 public final class Main implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -80,6 +80,34 @@ public final class Main implements Callable<Integer> {
             + kw.store().dialect() + ", secret version " + kw.hasher().currentVersion() + ").");
         out.flush();
       }
+      return 0;
+    }
+  }
+
+  /**
+   * Adds a new version to the deployment secret in {@code secret.key}. Keys made from now on are
+   * hashed with it; keys made before keep verifying with the version that made them. Restart
+   * running nodes to pick it up.
+   */
+  @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
+      description = "Add a new deployment secret version; existing keys keep working. Restart nodes afterwards.")
+  static final class RotateSecret implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = "data", description = "Data directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (!java.nio.file.Files.exists(dataDir.resolve(io.keywarden.store.service.DeploymentSecrets.FILE_NAME))) {
+        spec.commandLine().getErr().println("keywarden: no deployment secret in " + dataDir.toAbsolutePath()
+            + "; start Keywarden there first (keywarden serve or keywarden init)");
+        return 2;
+      }
+      var ring = io.keywarden.store.service.DeploymentSecrets.rotate(dataDir);
+      spec.commandLine().getOut().println("Deployment secret rotated: new keys are hashed with version "
+          + ring.currentVersion() + "; keys of versions " + ring.versions() + " keep verifying. Restart running nodes.");
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }
