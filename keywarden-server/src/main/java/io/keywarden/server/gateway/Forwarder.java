@@ -1,0 +1,254 @@
+package io.keywarden.server.gateway;
+
+import io.keywarden.core.errors.ErrorCode;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards an allowed request to its upstream and the answer back, streaming both bodies with
+ * back-pressure (a body of any size passes in bounded memory), over a keep-alive pool per
+ * upstream, HTTP/1.1 to the upstream.
+ *
+ * <p>Headers: connection-specific ("hop-by-hop") headers and those named in {@code Connection}
+ * are dropped both ways (RFC 9110 §7.6.1); the credential (when the route strips it) and every
+ * incoming header of the identity family (e.g. {@code X-Keywarden-*}) are dropped, so a client
+ * can never forge one; the identity headers of the decision are added; {@code X-Forwarded-For},
+ * {@code -Proto} and {@code -Host} are set, and {@code Host} becomes the upstream's.
+ *
+ * <p>Failures before the answer's head: connection refused or reset is 502 {@code bad_gateway},
+ * a connect or response timeout is 504 {@code gateway_timeout}, in the route's error style. After
+ * the head was sent, the only honest signal left is to reset the client's connection.
+ */
+public final class Forwarder {
+  private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+  /** Connection-specific headers, lower case (RFC 9110 §7.6.1, plus the Proxy-* pair). */
+  static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+      "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
+
+  private static final Set<String> SET_BY_GATEWAY = Set.of("host", "x-forwarded-for",
+      "x-forwarded-proto", "x-forwarded-host", "forwarded");
+
+  /**
+   * What to change on the way to the upstream.
+   *
+   * @param forwardedFor the value of {@code X-Forwarded-For} (the client chain the gateway trusts,
+   *     ending with the client's address)
+   * @param removeHeaders lower-case names of incoming headers not to forward (e.g. the credential)
+   * @param identityPrefix lower-case prefix of the identity family, stripped from the request
+   * @param addHeaders headers to add (the identity of the decision), name then value, in order
+   */
+  public record Spec(String forwardedFor, Set<String> removeHeaders, String identityPrefix,
+      List<Map.Entry<String, String>> addHeaders) {}
+
+  private final Map<String, HttpClientAgent> clients = new HashMap<>();
+  private final Map<String, Upstream> upstreams = new HashMap<>();
+
+  public Forwarder(Vertx vertx, List<Upstream> list) {
+    for (Upstream u : list) {
+      HttpClientOptions options = new HttpClientOptions()
+          .setKeepAlive(true)
+          .setTcpNoDelay(true)
+          .setProtocolVersion(HttpVersion.HTTP_1_1)
+          .setConnectTimeout((int) u.connectTimeout().toMillis())
+          .setDefaultHost(u.baseUrl().getHost())
+          .setDefaultPort(u.port());
+      clients.put(u.name(), vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(u.poolSize())));
+      upstreams.put(u.name(), u);
+    }
+  }
+
+  /**
+   * Forwards {@code in} (paused by the caller before any asynchronous step) to the upstream.
+   *
+   * @param pathAndQuery the path (and query) to ask the upstream for, appended to its base path
+   */
+  public void forward(HttpServerRequest in, String upstreamName, String pathAndQuery, Spec spec, ErrorStyle style) {
+    Upstream up = upstreams.get(upstreamName);
+    HttpClientAgent client = clients.get(upstreamName);
+    HttpServerResponse out = in.response();
+    if (up == null) {
+      in.resume();
+      style.write(out, ErrorCode.BAD_GATEWAY, "No upstream named " + upstreamName + " is configured.", "upstream_unknown");
+      return;
+    }
+    RequestOptions options = new RequestOptions()
+        .setMethod(in.method())
+        .setHost(up.baseUrl().getHost())
+        .setPort(up.port())
+        .setURI(up.basePath() + pathAndQuery)
+        .setConnectTimeout(up.connectTimeout().toMillis());
+    MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
+    copyRequestHeaders(in, spec, headers);
+    headers.set(HttpHeaders.HOST, up.port() == 80 ? up.baseUrl().getHost() : up.baseUrl().getHost() + ":" + up.port());
+    headers.set("X-Forwarded-For", spec.forwardedFor());
+    headers.set("X-Forwarded-Proto", in.isSSL() ? "https" : "http");
+    String host = in.authority() == null ? in.getHeader(HttpHeaders.HOST) : in.authority().toString();
+    if (host != null) {
+      headers.set("X-Forwarded-Host", host);
+    }
+    for (Map.Entry<String, String> h : spec.addHeaders()) {
+      headers.add(h.getKey(), h.getValue());
+    }
+    options.setHeaders(headers);
+
+    client.request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        in.resume();
+        fail(in, out, style, ar.cause());
+        return;
+      }
+      HttpClientRequest req = ar.result();
+      boolean hasBody = hasBody(in);
+      if (hasBody && in.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+        req.setChunked(true);
+      }
+      req.response().onComplete(rr -> {
+        if (rr.failed()) {
+          fail(in, out, style, rr.cause());
+          return;
+        }
+        relay(rr.result(), out, req, in.version());
+      });
+      // The upstream's silence is timed from the moment the whole request has been sent, so a
+      // long upload is not mistaken for a slow upstream.
+      long timeout = up.responseTimeout().toMillis();
+      if (hasBody) {
+        in.pipeTo(req).onComplete(p -> {
+          if (p.succeeded()) {
+            req.idleTimeout(timeout);
+          } else {
+            req.reset(0, p.cause());
+          }
+        });
+      } else {
+        in.resume();
+        req.end().onSuccess(v -> req.idleTimeout(timeout));
+      }
+    });
+  }
+
+  private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
+      HttpVersion clientVersion) {
+    if (out.closed()) {
+      req.reset();
+      return;
+    }
+    out.setStatusCode(resp.statusCode());
+    String message = resp.statusMessage();
+    if (message != null && !message.isEmpty()) {
+      out.setStatusMessage(message);
+    }
+    Set<String> connectionListed = connectionTokens(resp.headers().get(HttpHeaders.CONNECTION));
+    MultiMap target = out.headers();
+    for (Map.Entry<String, String> h : resp.headers()) {
+      String lower = h.getKey().toLowerCase(Locale.ROOT);
+      if (HOP_BY_HOP.contains(lower) || connectionListed.contains(lower)) {
+        continue;
+      }
+      target.add(h.getKey(), h.getValue());
+    }
+    if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && clientVersion != HttpVersion.HTTP_2) {
+      out.setChunked(true);
+    }
+    resp.pipeTo(out).onFailure(t -> {
+      req.reset();
+      if (!out.ended() && !out.closed()) {
+        out.reset();
+      }
+    });
+  }
+
+  private static void copyRequestHeaders(HttpServerRequest in, Spec spec, MultiMap target) {
+    Set<String> connectionListed = connectionTokens(in.getHeader(HttpHeaders.CONNECTION));
+    String prefix = spec.identityPrefix();
+    for (Map.Entry<String, String> h : in.headers()) {
+      String lower = h.getKey().toLowerCase(Locale.ROOT);
+      if (HOP_BY_HOP.contains(lower) || connectionListed.contains(lower) || SET_BY_GATEWAY.contains(lower)
+          || spec.removeHeaders().contains(lower) || (prefix != null && lower.startsWith(prefix))
+          || lower.startsWith(":")) {
+        continue;
+      }
+      target.add(h.getKey(), h.getValue());
+    }
+  }
+
+  private static Set<String> connectionTokens(String connection) {
+    if (connection == null || connection.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> tokens = new HashSet<>();
+    for (String t : connection.split(",")) {
+      String s = t.trim().toLowerCase(Locale.ROOT);
+      if (!s.isEmpty()) {
+        tokens.add(s);
+      }
+    }
+    return tokens;
+  }
+
+  private static boolean hasBody(HttpServerRequest in) {
+    if (in.method() == HttpMethod.GET || in.method() == HttpMethod.HEAD) {
+      String cl = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+      return (cl != null && !cl.equals("0")) || in.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+    String cl = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (cl != null) {
+      return !cl.equals("0");
+    }
+    return in.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || in.version() == HttpVersion.HTTP_2;
+  }
+
+  private static void fail(HttpServerRequest in, HttpServerResponse out, ErrorStyle style, Throwable t) {
+    if (out.headWritten()) {
+      if (!out.closed()) {
+        out.reset();
+      }
+      return;
+    }
+    if (isTimeout(t)) {
+      style.write(out, ErrorCode.GATEWAY_TIMEOUT, "The upstream service did not answer in time.", "upstream_timeout");
+    } else {
+      LOG.debug("upstream failed for {} {}: {}", in.method(), in.path(), t.toString());
+      style.write(out, ErrorCode.BAD_GATEWAY, "The upstream service could not be reached.", "upstream_unreachable");
+    }
+  }
+
+  static boolean isTimeout(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TimeoutException || c instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+      if (c instanceof ConnectException) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Closes the connection pools. */
+  public void close() {
+    clients.values().forEach(HttpClientAgent::close);
+  }
+}

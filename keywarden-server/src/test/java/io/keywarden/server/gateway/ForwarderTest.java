@@ -1,0 +1,241 @@
+package io.keywarden.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The forwarding layer of the gateway against a real upstream HTTP server. */
+class ForwarderTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final long HUNDRED_MB = 100L * 1024 * 1024;
+  static Vertx vertx;
+  static HttpServer upstream;
+  static HttpServer gateway;
+  static Forwarder forwarder;
+  static int deadPort;
+  static volatile ErrorStyle style = ErrorStyle.ENVELOPE;
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = vertx.createHttpServer().requestHandler(req -> {
+      switch (req.path()) {
+        case "/base/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
+        case "/base/big" -> {
+          var resp = req.response().setChunked(true);
+          Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
+          long[] left = {HUNDRED_MB / chunk.length()};
+          Runnable[] pump = new Runnable[1];
+          pump[0] = () -> {
+            while (left[0] > 0 && !resp.writeQueueFull()) {
+              resp.write(chunk);
+              left[0]--;
+            }
+            if (left[0] == 0) {
+              resp.end();
+            } else {
+              resp.drainHandler(v -> pump[0].run());
+            }
+          };
+          pump[0].run();
+        }
+        default -> {
+          AtomicLong bytes = new AtomicLong();
+          req.handler(b -> bytes.addAndGet(b.length()));
+          req.endHandler(v -> {
+            JsonObject headers = new JsonObject();
+            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+            req.response()
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Keep-Alive", "timeout=5")
+                .putHeader("X-Upstream", "yes")
+                .end(new JsonObject().put("method", req.method().name()).put("uri", req.uri())
+                    .put("bytes", bytes.get()).put("headers", headers).encode());
+          });
+        }
+      }
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (ServerSocket s = new ServerSocket(0)) {
+      deadPort = s.getLocalPort();
+    }
+    Upstream up = new Upstream("up", URI.create("http://127.0.0.1:" + upstream.actualPort() + "/base"),
+        Duration.ofSeconds(2), Duration.ofMillis(400), 8);
+    Upstream dead = Upstream.of("dead", "http://127.0.0.1:" + deadPort);
+    forwarder = new Forwarder(vertx, List.of(up, dead));
+    gateway = vertx.createHttpServer().requestHandler(req -> {
+      req.pause();
+      String target = req.path().startsWith("/dead") ? "dead" : "up";
+      var spec = new Forwarder.Spec("203.0.113.7", Set.of("authorization"), "x-keywarden-",
+          List.of(Map.entry("X-Keywarden-Key-Id", "key_real"), Map.entry("X-Keywarden-Scopes", "read write")));
+      forwarder.forward(req, target, req.uri(), spec, style);
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    forwarder.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static HttpRequest.Builder to(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.actualPort() + path)).timeout(Duration.ofSeconds(60));
+  }
+
+  private static JsonNode echo(HttpRequest request) throws Exception {
+    var r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void methodPathQueryAndBodyReachTheUpstreamUnderItsBasePath() throws Exception {
+    var e = echo(to("/v1/things/42?sort=name&x=%2F").POST(HttpRequest.BodyPublishers.ofString("hello")).build());
+    assertThat(e.get("method").asText()).isEqualTo("POST");
+    assertThat(e.get("uri").asText()).isEqualTo("/base/v1/things/42?sort=name&x=%2F");
+    assertThat(e.get("bytes").asLong()).isEqualTo(5);
+  }
+
+  @Test
+  void theCredentialIsRemovedAndForgedIdentityHeadersAreReplaced() throws Exception {
+    var e = echo(to("/v1/x").header("Authorization", "Bearer kw_sk_live_secret")
+        .header("X-Keywarden-Key-Id", "key_forged").header("x-keywarden-workspace-id", "ws_forged").GET().build());
+    JsonNode h = e.get("headers");
+    assertThat(h.has("authorization")).isFalse();
+    assertThat(h.get("x-keywarden-key-id").asText()).isEqualTo("key_real");
+    assertThat(h.has("x-keywarden-workspace-id")).isFalse();
+    assertThat(h.get("x-keywarden-scopes").asText()).isEqualTo("read write");
+  }
+
+  @Test
+  void forwardedHeadersAreSetAndHostIsTheUpstreams() throws Exception {
+    var e = echo(to("/v1/x").header("X-Forwarded-For", "6.6.6.6").header("Forwarded", "for=6.6.6.6").GET().build());
+    JsonNode h = e.get("headers");
+    assertThat(h.get("x-forwarded-for").asText()).isEqualTo("203.0.113.7");
+    assertThat(h.get("x-forwarded-proto").asText()).isEqualTo("http");
+    assertThat(h.get("x-forwarded-host").asText()).isEqualTo("127.0.0.1:" + gateway.actualPort());
+    assertThat(h.get("host").asText()).isEqualTo("127.0.0.1:" + upstream.actualPort());
+    assertThat(h.has("forwarded")).isFalse();
+  }
+
+  @Test
+  void hopByHopHeadersAreDroppedBothWays() throws Exception {
+    // A raw request: java.net.http refuses to send Connection and Proxy-* headers itself.
+    String raw = "GET /v1/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive, X-Drop-Me\r\n"
+        + "X-Drop-Me: 1\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\nX-Keep: 1\r\nTE: trailers\r\n\r\n";
+    try (var socket = new java.net.Socket("127.0.0.1", gateway.actualPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      StringBuilder head = new StringBuilder();
+      String line;
+      int length = 0;
+      while (!(line = in.readLine()).isEmpty()) {
+        head.append(line).append('\n');
+        if (line.toLowerCase().startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      char[] body = new char[length];
+      int read = 0;
+      while (read < length) {
+        read += in.read(body, read, length - read);
+      }
+      JsonNode h = JSON.readTree(new String(body)).get("headers");
+      assertThat(h.has("x-drop-me")).isFalse();
+      assertThat(h.has("proxy-authorization")).isFalse();
+      assertThat(h.has("te")).isFalse();
+      assertThat(h.get("x-keep").asText()).isEqualTo("1");
+      assertThat(head.toString()).containsIgnoringCase("X-Upstream: yes").doesNotContainIgnoringCase("Keep-Alive: timeout");
+    }
+  }
+
+  @Test
+  void anUnreachableUpstreamIs502InTheRoutesStyle() throws Exception {
+    style = ErrorStyle.ENVELOPE;
+    var r = http.send(to("/dead/x").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(JSON.readTree(r.body()).get("error").get("code").asText()).isEqualTo("bad_gateway");
+
+    style = ErrorStyle.PROBLEM;
+    r = http.send(to("/dead/x").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+    JsonNode p = JSON.readTree(r.body());
+    assertThat(p.get("status").asInt()).isEqualTo(502);
+    assertThat(p.get("code").asText()).isEqualTo("bad_gateway");
+
+    style = ErrorStyle.text(Map.of(502, "Upstream down."));
+    r = http.send(to("/dead/x").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).isEqualTo("Upstream down.");
+    style = ErrorStyle.ENVELOPE;
+  }
+
+  @Test
+  void aSlowUpstreamIs504() throws Exception {
+    var r = http.send(to("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(504);
+    assertThat(JSON.readTree(r.body()).get("error").get("code").asText()).isEqualTo("gateway_timeout");
+  }
+
+  @Test
+  void aHundredMegabyteUploadStreamsThrough() throws Exception {
+    byte[] chunk = new byte[1024 * 1024];
+    var body = HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
+      long left = HUNDRED_MB;
+
+      @Override
+      public int read() {
+        return left-- > 0 ? 0 : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (left <= 0) {
+          return -1;
+        }
+        int n = (int) Math.min(len, Math.min(left, chunk.length));
+        left -= n;
+        return n;
+      }
+    });
+    var e = echo(to("/upload").header("Content-Type", "application/octet-stream").POST(body).build());
+    assertThat(e.get("bytes").asLong()).isEqualTo(HUNDRED_MB);
+  }
+
+  @Test
+  void aHundredMegabyteDownloadStreamsThrough() throws Exception {
+    var r = http.send(to("/big").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    long total = 0;
+    try (InputStream in = r.body()) {
+      byte[] buf = new byte[256 * 1024];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+      }
+    }
+    assertThat(total).isEqualTo(HUNDRED_MB);
+  }
+}
