@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetSocket;
 import java.net.ConnectException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,6 +114,14 @@ public final class Forwarder {
     }
     options.setHeaders(headers);
 
+    if (isUpgrade(in)) {
+      // Upgrade and Connection are hop-by-hop, but a protocol switch needs them end to end.
+      headers.set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
+      headers.set(HttpHeaders.CONNECTION, "Upgrade");
+      options.setHeaders(headers);
+      forwardUpgrade(in, client, options, style);
+      return;
+    }
     client.request(options).onComplete(ar -> {
       if (ar.failed()) {
         in.resume();
@@ -149,10 +158,58 @@ public final class Forwarder {
     });
   }
 
+  /**
+   * A protocol switch (WebSocket): the handshake goes to the upstream; if it answers 101, its
+   * handshake headers go back to the client and the two connections are spliced byte for byte,
+   * each closing the other. Any other answer is relayed as a normal response.
+   */
+  private static void forwardUpgrade(HttpServerRequest in, HttpClientAgent client, RequestOptions options,
+      ErrorStyle style) {
+    HttpServerResponse out = in.response();
+    client.request(options)
+        .compose(req -> req.connect())
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            in.resume();
+            fail(in, out, style, ar.cause());
+            return;
+          }
+          HttpClientResponse resp = ar.result();
+          if (resp.statusCode() != 101) {
+            in.resume();
+            relay(resp, out, null, in.version());
+            return;
+          }
+          NetSocket upstreamSocket = resp.netSocket();
+          upstreamSocket.pause();
+          for (Map.Entry<String, String> h : resp.headers()) {
+            out.headers().add(h.getKey(), h.getValue());
+          }
+          in.toNetSocket().onComplete(cs -> {
+            if (cs.failed()) {
+              upstreamSocket.close();
+              return;
+            }
+            NetSocket clientSocket = cs.result();
+            upstreamSocket.pipeTo(clientSocket);
+            clientSocket.pipeTo(upstreamSocket);
+            upstreamSocket.resume();
+          });
+        });
+  }
+
+  private static boolean isUpgrade(HttpServerRequest in) {
+    String upgrade = in.getHeader(HttpHeaders.UPGRADE);
+    return upgrade != null && in.version() == HttpVersion.HTTP_1_1
+        && connectionTokens(in.getHeader(HttpHeaders.CONNECTION)).contains("upgrade");
+  }
+
   private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
       HttpVersion clientVersion) {
     if (out.closed()) {
-      req.reset();
+      if (req != null) {
+        req.reset();
+      }
       return;
     }
     out.setStatusCode(resp.statusCode());
@@ -173,7 +230,9 @@ public final class Forwarder {
       out.setChunked(true);
     }
     resp.pipeTo(out).onFailure(t -> {
-      req.reset();
+      if (req != null) {
+        req.reset();
+      }
       if (!out.ended() && !out.closed()) {
         out.reset();
       }

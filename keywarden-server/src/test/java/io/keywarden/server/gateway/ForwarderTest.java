@@ -34,14 +34,25 @@ class ForwarderTest {
   static Forwarder forwarder;
   static int deadPort;
   static volatile ErrorStyle style = ErrorStyle.ENVELOPE;
+  static volatile Runnable sseEnd;
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    upstream = vertx.createHttpServer().requestHandler(req -> {
+    upstream = vertx.createHttpServer().webSocketHandler(ws -> {
+      ws.writeTextMessage("identity=" + ws.headers().get("X-Keywarden-Key-Id")
+          + " auth=" + ws.headers().contains("Authorization"));
+      ws.textMessageHandler(m -> ws.writeTextMessage("echo:" + m));
+    }).requestHandler(req -> {
       switch (req.path()) {
         case "/base/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
+        case "/base/events" -> {
+          // One event now; the stream stays open until the client has seen it and asks for the end.
+          var resp = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+          resp.write("data: first\n\n");
+          sseEnd = () -> resp.end("data: last\n\n");
+        }
         case "/base/big" -> {
           var resp = req.response().setChunked(true);
           Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
@@ -197,6 +208,40 @@ class ForwarderTest {
     var r = http.send(to("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(504);
     assertThat(JSON.readTree(r.body()).get("error").get("code").asText()).isEqualTo("gateway_timeout");
+  }
+
+  @Test
+  void aWebSocketUpgradePassesThroughWithTheIdentityOfTheDecision() throws Exception {
+    var messages = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var listener = new java.net.http.WebSocket.Listener() {
+      @Override
+      public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+        messages.add(data.toString());
+        ws.request(1);
+        return null;
+      }
+    };
+    var ws = http.newWebSocketBuilder()
+        .header("Authorization", "Bearer kw_sk_live_secret")
+        .header("X-Keywarden-Key-Id", "key_forged")
+        .buildAsync(URI.create("ws://127.0.0.1:" + gateway.actualPort() + "/ws"), listener)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo("identity=key_real auth=false");
+    ws.sendText("hello", true).get(10, TimeUnit.SECONDS);
+    assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:hello");
+    ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void serverSentEventsArriveBeforeTheStreamEnds() throws Exception {
+    var r = http.send(to("/events").header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).contains("text/event-stream");
+    var lines = r.body().iterator();
+    assertThat(lines.next()).isEqualTo("data: first");
+    vertx.runOnContext(v -> sseEnd.run());
+    assertThat(lines.next()).isEmpty();
+    assertThat(lines.next()).isEqualTo("data: last");
   }
 
   @Test
