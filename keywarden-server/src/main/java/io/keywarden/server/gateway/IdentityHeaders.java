@@ -1,0 +1,61 @@
+package io.keywarden.server.gateway;
+
+import io.keywarden.core.decision.Decision;
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The headers that tell the upstream who is calling, from an allowed decision: key id, kind,
+ * type, environment, workspace, project, user (user keys) and the effective scopes
+ * (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
+ * every incoming header with that prefix first, so a client can never forge one.
+ */
+public final class IdentityHeaders {
+  /** The default prefix of the family. */
+  public static final String DEFAULT_PREFIX = "X-Keywarden-";
+
+  private final String prefix;
+  private final String lowerPrefix;
+
+  public IdentityHeaders(String prefix) {
+    if (prefix == null || !prefix.matches("[A-Za-z][A-Za-z0-9-]*-")) {
+      throw new IllegalArgumentException("identity header prefix must be letters, digits and '-', ending with '-'");
+    }
+    this.prefix = prefix;
+    this.lowerPrefix = prefix.toLowerCase(Locale.ROOT);
+  }
+
+  /** The prefix in lower case, for stripping incoming headers. */
+  public String lowerPrefix() {
+    return lowerPrefix;
+  }
+
+  /** The headers for an allowed decision; none for anonymous requests ({@code decision} null). */
+  public List<Map.Entry<String, String>> of(Decision decision) {
+    if (decision == null || decision.key() == null) {
+      return List.of();
+    }
+    ApiKey k = decision.key();
+    List<Map.Entry<String, String>> h = new ArrayList<>(8);
+    h.add(Map.entry(prefix + "Key-Id", k.id()));
+    h.add(Map.entry(prefix + "Key-Kind", k.kind().wireName()));
+    h.add(Map.entry(prefix + "Key-Type", k.type().wireName()));
+    h.add(Map.entry(prefix + "Environment", k.environment()));
+    h.add(Map.entry(prefix + "Workspace-Id", k.workspaceId()));
+    if (decision.projectId() != null) {
+      h.add(Map.entry(prefix + "Project-Id", decision.projectId()));
+    }
+    if (k.kind() == KeyKind.USER) {
+      h.add(Map.entry(prefix + "User-Id", k.ownerUserId()));
+    }
+    var scopes = decision.effectiveScopes();
+    if (scopes != null) {
+      h.add(Map.entry(prefix + "Scopes", String.join(" ", scopes.names())));
+    }
+    return h;
+  }
+}

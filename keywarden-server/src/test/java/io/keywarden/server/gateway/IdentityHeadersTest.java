@@ -1,0 +1,53 @@
+package io.keywarden.server.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keywarden.core.decision.ProjectSelection;
+import io.keywarden.core.decision.VerifyRequest;
+import io.keywarden.core.policy.NewKeyRequest;
+import io.keywarden.store.Actor;
+import io.keywarden.store.service.Keywarden;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The identity the upstream receives for an allowed request. */
+class IdentityHeadersTest {
+  @TempDir Path dir;
+
+  @Test
+  void aUserKeysIdentityNamesKeyOwnerProjectAndEffectiveScopes() {
+    try (Keywarden kw = Keywarden.builder().dataDir(dir).lastUsedFlushInterval(Duration.ZERO).open()) {
+      var ws = kw.store().createWorkspace("Acme", "default", null, Actor.SYSTEM);
+      var proj = kw.store().createProject(ws.id(), "web", Actor.SYSTEM);
+      var user = kw.store().createUser("ada@example.com", "Ada", Actor.SYSTEM);
+      kw.store().putMembership(ws.id(), user.id(), "viewer", List.of(), null, Actor.SYSTEM);
+      var key = kw.keys().create(NewKeyRequest.userKey(ws.id(), user.id(), "ci", List.of("read", "write")), Actor.SYSTEM);
+      var d = kw.verify(VerifyRequest.ofKey(key.secret()).withProject(proj.id(), ProjectSelection.REQUIRED));
+      assertThat(d.isValid()).isTrue();
+
+      var headers = new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX).of(d);
+
+      assertThat(headers).containsExactly(
+          Map.entry("X-Keywarden-Key-Id", key.key().id()),
+          Map.entry("X-Keywarden-Key-Kind", "user"),
+          Map.entry("X-Keywarden-Key-Type", "secret"),
+          Map.entry("X-Keywarden-Environment", "live"),
+          Map.entry("X-Keywarden-Workspace-Id", ws.id()),
+          Map.entry("X-Keywarden-Project-Id", proj.id()),
+          Map.entry("X-Keywarden-User-Id", user.id()),
+          Map.entry("X-Keywarden-Scopes", "read"));
+    }
+  }
+
+  @Test
+  void anonymousRequestsCarryNoIdentityAndThePrefixIsChecked() {
+    assertThat(new IdentityHeaders("X-Acme-").of(null)).isEmpty();
+    assertThat(new IdentityHeaders("X-Acme-").lowerPrefix()).isEqualTo("x-acme-");
+    assertThatThrownBy(() -> new IdentityHeaders("X Acme")).isInstanceOf(IllegalArgumentException.class);
+  }
+}
