@@ -41,6 +41,7 @@ public final class ResolvedKey {
   @SuppressWarnings("unused") // accessed through LAST_USE
   private volatile long lastUseSecond;
   private volatile MembershipMemo membershipMemo;
+  private volatile Object rendering;
 
   /**
    * The owner's membership as a directory last found it, stamped with the directory's
@@ -146,6 +147,19 @@ public final class ResolvedKey {
   /** The remembered owner membership, or {@code null}; see {@link AccessDirectory#findOwnerMembership}. */
   public MembershipMemo membershipMemo() {
     return membershipMemo;
+  }
+
+  /**
+   * A serving layer's rendering of this key (e.g. its JSON), remembered here because the key is
+   * immutable: a change to the key loads a new {@code ResolvedKey}. {@code null} until set.
+   */
+  public Object rendering() {
+    return rendering;
+  }
+
+  /** Remembers a rendering of this key; see {@link #rendering()}. */
+  public void rememberRendering(Object r) {
+    this.rendering = r;
   }
 
   /** Remembers the owner membership a directory found. */

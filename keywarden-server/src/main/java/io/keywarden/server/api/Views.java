@@ -113,75 +113,64 @@ final class Views {
     return o;
   }
 
-  private static final com.fasterxml.jackson.core.JsonFactory STREAMING = Json.MAPPER.getFactory();
-
   /**
-   * The verification answer as a complete {@code {"data": …}} body, written with a streaming
-   * generator: this is the hot path of the verification API, so no tree is built and the key's
-   * metadata (stored as compact JSON) is copied through as it is.
+   * The verification answer as a complete {@code {"data": …}} body. This is the hot path of the
+   * verification API: the key's part never changes while the key is cached, so it is rendered
+   * once and remembered on the cached key; the rest is appended directly.
    */
   static io.vertx.core.buffer.Buffer decisionBody(Decision d) {
     io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(512);
-    try (var g = STREAMING.createGenerator(new BufferOutput(out))) {
-      g.writeStartObject();
-      g.writeFieldName("data");
-      g.writeStartObject();
-      g.writeBooleanField("valid", d.isValid());
-      g.writeStringField("code", d.reason());
-      ApiKey k = d.key();
-      if (k == null) {
-        g.writeNullField("key");
-      } else {
-        g.writeObjectFieldStart("key");
-        g.writeStringField("id", k.id());
-        g.writeStringField("name", k.name());
-        g.writeStringField("kind", k.kind().wireName());
-        g.writeStringField("type", k.type().wireName());
-        g.writeStringField("environment", k.environment());
-        g.writeStringField("workspace_id", k.workspaceId());
-        g.writeStringField("user_id", k.ownerUserId());
-        g.writeStringField("project_id", k.ownerProjectId());
-        g.writeStringField("display", k.display());
-        g.writeStringField("expires_at", Json.time(k.expiresAt()));
-        g.writeFieldName("metadata");
-        g.writeRawValue(k.metadata());
-        g.writeEndObject();
-      }
-      g.writeStringField("project_id", d.projectId());
-      var scopes = d.effectiveScopes();
-      if (scopes == null) {
-        g.writeNullField("scopes");
-      } else {
-        g.writeArrayFieldStart("scopes");
-        for (String s : scopes.names()) {
-          g.writeString(s);
+    out.appendString(d.isValid() ? "{\"data\":{\"valid\":true,\"code\":\"" : "{\"data\":{\"valid\":false,\"code\":\"")
+        .appendString(d.reason())
+        .appendString("\",\"key\":");
+    io.keywarden.core.decision.ResolvedKey rk = d.resolvedKey();
+    if (rk == null) {
+      out.appendString("null");
+    } else {
+      out.appendBytes(keyFragment(rk));
+    }
+    out.appendString(",\"project_id\":");
+    Json.appendString(out, d.projectId());
+    out.appendString(",\"scopes\":");
+    var scopes = d.effectiveScopes();
+    if (scopes == null) {
+      out.appendString("null");
+    } else {
+      out.appendString("[");
+      boolean first = true;
+      for (String s : scopes.names()) {
+        if (!first) {
+          out.appendString(",");
         }
-        g.writeEndArray();
+        Json.appendString(out, s);
+        first = false;
       }
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      out.appendString("]");
     }
-    return out;
+    return out.appendString("}}");
   }
 
-  /** An OutputStream that appends to a Vert.x buffer. */
-  private static final class BufferOutput extends java.io.OutputStream {
-    private final io.vertx.core.buffer.Buffer buffer;
-
-    BufferOutput(io.vertx.core.buffer.Buffer buffer) {
-      this.buffer = buffer;
+  /** The key's part of a verification answer, rendered once per cached key. */
+  private static byte[] keyFragment(io.keywarden.core.decision.ResolvedKey rk) {
+    if (rk.rendering() instanceof byte[] cached) {
+      return cached;
     }
-
-    @Override
-    public void write(int b) {
-      buffer.appendByte((byte) b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      buffer.appendBytes(b, off, len);
-    }
+    ApiKey k = rk.key();
+    ObjectNode key = Json.object();
+    key.put("id", k.id());
+    key.put("name", k.name());
+    key.put("kind", k.kind().wireName());
+    key.put("type", k.type().wireName());
+    key.put("environment", k.environment());
+    key.put("workspace_id", k.workspaceId());
+    key.put("user_id", k.ownerUserId());
+    key.put("project_id", k.ownerProjectId());
+    key.put("display", k.display());
+    Json.putTime(key, "expires_at", k.expiresAt());
+    key.set("metadata", Json.parseOrEmpty(k.metadata()));
+    byte[] bytes = Json.bytes(key);
+    rk.rememberRendering(bytes);
+    return bytes;
   }
+
 }

@@ -56,6 +56,35 @@ public final class Json {
     }
   }
 
+  /** Appends {@code s} as a JSON string (or {@code null}), escaping what JSON requires. */
+  public static void appendString(io.vertx.core.buffer.Buffer out, String s) {
+    if (s == null) {
+      out.appendString("null");
+      return;
+    }
+    out.appendByte((byte) '"');
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) {
+        if (i > start) {
+          out.appendString(s.substring(start, i));
+        }
+        switch (c) {
+          case '"' -> out.appendString("\\\"");
+          case '\\' -> out.appendString("\\\\");
+          case '\n' -> out.appendString("\\n");
+          case '\r' -> out.appendString("\\r");
+          case '\t' -> out.appendString("\\t");
+          default -> out.appendString(String.format("\\u%04x", (int) c));
+        }
+        start = i + 1;
+      }
+    }
+    out.appendString(start == 0 ? s : s.substring(start));
+    out.appendByte((byte) '"');
+  }
+
   public static byte[] bytes(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
