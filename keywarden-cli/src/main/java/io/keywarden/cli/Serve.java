@@ -71,6 +71,7 @@ final class Serve implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
+    Signal.handle(new Signal("HUP"), s -> server.reloadGateway());
     try {
       stop.await();
     } catch (InterruptedException e) {

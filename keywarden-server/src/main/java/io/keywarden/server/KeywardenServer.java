@@ -1,6 +1,10 @@
 package io.keywarden.server;
 
 import io.keywarden.server.api.ApiRouter;
+import io.keywarden.server.config.ConfigException;
+import io.keywarden.server.config.ConfigLoader;
+import io.keywarden.server.config.GatewayConfig;
+import io.keywarden.server.gateway.Gateway;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.config.ServerSettings;
 import io.keywarden.store.service.Keywarden;
@@ -12,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,14 +41,27 @@ public final class KeywardenServer implements AutoCloseable {
   private final Keywarden kw;
   private final Vertx vertx;
   private final List<HttpServer> apiServers;
+  private final List<HttpServer> gatewayServers;
   private final ApiRouter api;
+  private final Gateway gateway;
+  private volatile long configStamp;
 
-  private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers, ApiRouter api) {
+  private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers,
+      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers) {
     this.config = config;
     this.kw = kw;
     this.vertx = vertx;
     this.apiServers = apiServers;
     this.api = api;
+    this.gateway = gateway;
+    this.gatewayServers = gatewayServers;
+    this.configStamp = stamp(config.configFile());
+    if (config.configFile() != null) {
+      vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
+        reloadIfChanged();
+        return null;
+      }, false));
+    }
   }
 
   /** Starts a node with the system clock, printing a first admin key to {@code terminal}. */
@@ -99,12 +117,24 @@ public final class KeywardenServer implements AutoCloseable {
       for (int i = 1; i < loops; i++) {
         servers.add(await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen"));
       }
-      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api);
+      Gateway gateway = new Gateway(vertx, kw, config.gateway());
+      HttpServerOptions gatewayOptions = new HttpServerOptions()
+          .setHost(s.bind())
+          .setPort(s.gatewayPort())
+          .setHttp2ClearTextEnabled(true)
+          .setTcpNoDelay(true);
+      List<HttpServer> gatewayServers = new ArrayList<>();
+      for (int i = 0; i < loops; i++) {
+        gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(gateway).listen(),
+            "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
+      }
+      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
           .map(st -> java.time.Duration.between(st, java.time.Instant.now()).toMillis()).orElse(-1L);
-      LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API http://{}:{}/v1 (store {}, data {})", ms,
-          storeMs, sinceProcessStart, s.bind(), server.apiPort(), kw.store().dialect(),
+      LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API http://{}:{}/v1, gateway http://{}:{} ({} routes) (store {}, data {})", ms,
+          storeMs, sinceProcessStart, s.bind(), server.apiPort(), s.bind(), server.gatewayPort(),
+          config.gateway().routes().size(), server.apiPort(), kw.store().dialect(),
           config.dataDir().toAbsolutePath().normalize());
       return server;
     } catch (IOException | RuntimeException e) {
@@ -118,6 +148,60 @@ public final class KeywardenServer implements AutoCloseable {
         throw new IllegalStateException("cannot write the admin key file: " + io.getMessage(), io);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  /** The port the gateway listens on (useful with port 0). */
+  public int gatewayPort() {
+    return gatewayServers.get(0).actualPort();
+  }
+
+  /** The gateway, for reloads and tests. */
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /**
+   * Re-reads the gateway section of the configuration file. A file that no longer parses, or
+   * routes that do not check, leave the routes in force running, and the problem is logged.
+   *
+   * @return whether new routes are in force
+   */
+  public boolean reloadGateway() {
+    Path file = config.configFile();
+    if (file == null) {
+      LOG.info("reload asked, but Keywarden was started without a configuration file");
+      return false;
+    }
+    try {
+      GatewayConfig next = ConfigLoader.loadGateway(file, config.model().scopes());
+      gateway.reload(next);
+      LOG.info("gateway configuration reloaded from {}: {} routes, upstreams {}", file, next.routes().size(),
+          gateway.upstreamNames());
+      return true;
+    } catch (ConfigException e) {
+      LOG.error("gateway configuration in {} not reloaded, the previous routes stay in force: {}", file, e.getMessage());
+      return false;
+    }
+  }
+
+  private void reloadIfChanged() {
+    long now = stamp(config.configFile());
+    if (now != configStamp) {
+      configStamp = now;
+      reloadGateway();
+    }
+  }
+
+  private static long stamp(Path file) {
+    if (file == null) {
+      return 0;
+    }
+    try {
+      var attrs = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+      return attrs.lastModifiedTime().toMillis() * 31 + attrs.size();
+    } catch (IOException e) {
+      return -1;
     }
   }
 
@@ -146,6 +230,9 @@ public final class KeywardenServer implements AutoCloseable {
     for (HttpServer s : apiServers) {
       stops.add(s.shutdown(graceMs, TimeUnit.MILLISECONDS));
     }
+    for (HttpServer s : gatewayServers) {
+      stops.add(s.shutdown(graceMs, TimeUnit.MILLISECONDS));
+    }
     try {
       Future.all(stops).toCompletionStage().toCompletableFuture().get(graceMs + 5000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -153,6 +240,7 @@ public final class KeywardenServer implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("shutdown did not drain cleanly: {}", e.toString());
     }
+    gateway.close();
     try {
       kw.close();
     } finally {

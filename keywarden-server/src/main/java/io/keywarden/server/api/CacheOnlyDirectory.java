@@ -13,10 +13,10 @@ import java.util.Optional;
  * CacheMiss}, so an event loop can try a verification and move it to a worker thread only when
  * the store must be read.
  */
-final class CacheOnlyDirectory implements AccessDirectory {
+public final class CacheOnlyDirectory implements AccessDirectory {
   /** Thrown when an answer needs the store. Preallocated, without a stack trace. */
-  static final class CacheMiss extends RuntimeException {
-    static final CacheMiss INSTANCE = new CacheMiss();
+  public static final class CacheMiss extends RuntimeException {
+    public static final CacheMiss INSTANCE = new CacheMiss();
 
     private CacheMiss() {
       super("cache miss", null, false, false);
@@ -25,7 +25,7 @@ final class CacheOnlyDirectory implements AccessDirectory {
 
   private final KeyCache cache;
 
-  CacheOnlyDirectory(KeyCache cache) {
+  public CacheOnlyDirectory(KeyCache cache) {
     this.cache = cache;
   }
 

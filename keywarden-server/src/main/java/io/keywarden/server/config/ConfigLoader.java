@@ -44,7 +44,7 @@ public final class ConfigLoader {
   }
 
   private static final Set<String> ROOT_KEYS = Set.of(
-      "server", "data_dir", "database", "secrets", "admin_key_file", "access", "cache");
+      "server", "data_dir", "database", "secrets", "admin_key_file", "access", "cache", "gateway");
 
   /** A key given twice in one mapping is an error, not "the last one wins". */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -147,7 +147,17 @@ public final class ConfigLoader {
     ServerSettings settings = new ServerSettings(bind, apiPort, gatewayPort, maxBody, Duration.ofSeconds(grace), loops);
     AccessModel model = accessModel(root.get("access"));
     CacheSettings cache = cache(root.get("cache"));
-    return new KeywardenConfig(settings, dataPath, dbUrl, dbUser, dbPassword, ring, model, cache, adminPath);
+    GatewayConfig gateway = GatewayConfig.parse(root.get("gateway"), model.scopes());
+    return new KeywardenConfig(settings, dataPath, dbUrl, dbUser, dbPassword, ring, model, cache, adminPath, gateway, file);
+  }
+
+  /**
+   * Re-reads only the {@code gateway:} section of {@code file}, for a reload; the rest of the file
+   * takes effect on the next start.
+   */
+  public static GatewayConfig loadGateway(Path file, io.keywarden.core.scopes.ScopeVocabulary vocabulary) {
+    JsonNode tree = readYaml(file);
+    return GatewayConfig.parse(new ConfigNode(tree, "").get("gateway"), vocabulary);
   }
 
   private static JsonNode readYaml(Path file) {

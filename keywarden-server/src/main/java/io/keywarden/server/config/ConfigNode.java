@@ -26,6 +26,10 @@ final class ConfigNode {
     return path;
   }
 
+  boolean isList() {
+    return node.isArray();
+  }
+
   boolean isMissing() {
     return node.isMissingNode() || node.isNull();
   }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param secrets deployment secrets from configuration, or {@code null} for {@code secret.key}
  * @param adminKeyFile where the first operator key is written instead of being printed, or
  *     {@code null}
+ * @param gateway the gateway's upstreams and routes
+ * @param configFile the file this came from (re-read when it changes), or {@code null}
  */
 public record KeywardenConfig(
     ServerSettings server,
@@ -23,32 +25,38 @@ public record KeywardenConfig(
     SecretRing secrets,
     AccessModel model,
     CacheSettings cache,
-    Path adminKeyFile) {
+    Path adminKeyFile,
+    GatewayConfig gateway,
+    Path configFile) {
 
   /** Everything at its default: SQLite in {@code ./data}, ports 8081 and 8080 on 127.0.0.1. */
   public static KeywardenConfig defaults() {
     return new KeywardenConfig(ServerSettings.defaults(), Path.of("data"), null, null, null, null,
-        AccessModel.defaults(), CacheSettings.DEFAULTS, null);
+        AccessModel.defaults(), CacheSettings.DEFAULTS, null, GatewayConfig.empty(), null);
   }
 
   public KeywardenConfig withServer(ServerSettings s) {
-    return new KeywardenConfig(s, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile);
+    return new KeywardenConfig(s, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile);
   }
 
   public KeywardenConfig withDataDir(Path d) {
-    return new KeywardenConfig(server, d, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile);
+    return new KeywardenConfig(server, d, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile);
   }
 
   public KeywardenConfig withDatabase(String url, String user, String password) {
-    return new KeywardenConfig(server, dataDir, url, user, password, secrets, model, cache, adminKeyFile);
+    return new KeywardenConfig(server, dataDir, url, user, password, secrets, model, cache, adminKeyFile, gateway, configFile);
   }
 
   public KeywardenConfig withModel(AccessModel m) {
-    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, m, cache, adminKeyFile);
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, m, cache, adminKeyFile, gateway, configFile);
   }
 
   public KeywardenConfig withAdminKeyFile(Path f) {
-    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, f);
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, f, gateway, configFile);
+  }
+
+  public KeywardenConfig withGateway(GatewayConfig g) {
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, g, configFile);
   }
 
   @Override

@@ -1,0 +1,244 @@
+package io.keywarden.server.gateway;
+
+import io.keywarden.core.decision.Decision;
+import io.keywarden.core.decision.DecisionStatus;
+import io.keywarden.core.decision.VerifyRequest;
+import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.core.routes.Authentication;
+import io.keywarden.core.routes.CredentialSource;
+import io.keywarden.core.routes.ProjectRule;
+import io.keywarden.core.routes.Route;
+import io.keywarden.core.routes.RouteMatch;
+import io.keywarden.server.api.CacheOnlyDirectory;
+import io.keywarden.server.config.GatewayConfig;
+import io.keywarden.store.service.Keywarden;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's per-request work, assembled in one place and read top to bottom in {@link
+ * #handle}: match the route, extract the credential, resolve the client's address, verify the key
+ * (client IP and origin, project, allow-list, scopes: the decision engine's order), [rate limits:
+ * the next issue's stage], forward with the caller's identity, and the decision is recorded (counts
+ * and last use) by {@link Keywarden#verify}.
+ *
+ * <p>The verification runs on the event loop against the cache only; when something must be read
+ * from the store, the same verification moves to a worker thread and the chain continues when it
+ * returns. The request is paused first, so no body byte is lost meanwhile. Every denial is
+ * answered in the route's error style with its stable reason code and logged at debug level with
+ * the reason and the key's id, never the key.
+ */
+public final class Gateway implements Handler<HttpServerRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  /** What a reload swaps as one: the configuration and the forwarder for its upstreams. */
+  private record State(GatewayConfig config, Forwarder forwarder, ClientAddress clients) {}
+
+  private final Vertx vertx;
+  private final Keywarden kw;
+  private final CacheOnlyDirectory cacheOnly;
+  private final AtomicReference<State> state = new AtomicReference<>();
+
+  public Gateway(Vertx vertx, Keywarden kw, GatewayConfig config) {
+    this.vertx = vertx;
+    this.kw = kw;
+    this.cacheOnly = new CacheOnlyDirectory(kw.cache());
+    state.set(stateOf(config));
+  }
+
+  private State stateOf(GatewayConfig config) {
+    return new State(config, new Forwarder(vertx, config.upstreams()), new ClientAddress(config.trustedProxies()));
+  }
+
+  /**
+   * Replaces routes, upstreams and styles for the requests that start from now on. Requests in
+   * flight finish with what they started with; the old connection pools close a minute later.
+   */
+  public void reload(GatewayConfig config) {
+    State old = state.getAndSet(stateOf(config));
+    vertx.setTimer(60_000, t -> old.forwarder().close());
+  }
+
+  /** The configuration in force. */
+  public GatewayConfig config() {
+    return state.get().config();
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    req.pause();
+    State s = state.get();
+    RouteMatch match = s.config().routes().match(req.method().name(), host(req), req.path());
+    if (!(match instanceof RouteMatch.Matched matched)) {
+      refuseUnmatched(req, s, match);
+      return;
+    }
+    Route route = matched.route();
+    ErrorStyle style = s.config().style(route.errorStyle());
+    String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+    ClientAddress.Resolved client = s.clients().resolve(peer, req.getHeader("X-Forwarded-For"));
+    if (route.authentication() == Authentication.NONE) {
+      forward(req, s, route, null, client, style);
+      return;
+    }
+    VerifyRequest vr = new VerifyRequest(credential(req, route), projectId(req, route, matched),
+        route.project().selection(), route.requirementFor(req.method().name()), client.client(),
+        req.getHeader("Origin"), route.isPublic());
+    try {
+      decided(req, s, route, client, style, kw.verify(vr, cacheOnly));
+    } catch (CacheOnlyDirectory.CacheMiss miss) {
+      vertx.executeBlocking(() -> kw.verify(vr, kw.cache()), false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          decided(req, s, route, client, style, ar.result());
+        } else {
+          LOG.error("verification failed for {} {}", req.method(), route.id(), ar.cause());
+          req.resume();
+          style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Keys cannot be checked right now.", null);
+        }
+      });
+    }
+  }
+
+  /** After the decision: deny, or pass anonymously (optional routes), or limit and forward. */
+  private void decided(HttpServerRequest req, State s, Route route, ClientAddress.Resolved client,
+      ErrorStyle style, Decision d) {
+    if (!d.isValid()) {
+      if (d.status() == DecisionStatus.MISSING && route.authentication() == Authentication.OPTIONAL) {
+        forward(req, s, route, null, client, style);
+        return;
+      }
+      deny(req, route, style, d.status(), d);
+      return;
+    }
+    if (!route.accepts(d.key().type())) {
+      deny(req, route, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
+      return;
+    }
+    // Rate limits and quotas: the rate-limit issue's stage goes here, after every other check.
+    forward(req, s, route, d, client, style);
+  }
+
+  private void forward(HttpServerRequest req, State s, Route route, Decision d,
+      ClientAddress.Resolved client, ErrorStyle style) {
+    Set<String> remove = new HashSet<>();
+    String uri = req.uri();
+    if (route.stripCredential()) {
+      for (CredentialSource c : route.credentials()) {
+        if (c.kind() == CredentialSource.Kind.QUERY) {
+          uri = withoutQueryParameter(uri, c.name());
+        } else {
+          remove.add(c.name().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    var spec = new Forwarder.Spec(client.forwardedFor(), remove, s.config().identity().lowerPrefix(),
+        s.config().identity().of(d));
+    s.forwarder().forward(req, route.upstream(), uri, spec, style);
+  }
+
+  private static void deny(HttpServerRequest req, Route route, ErrorStyle style, DecisionStatus status, Decision d) {
+    req.resume();
+    if (status.isAuthenticationFailure()) {
+      req.response().putHeader("WWW-Authenticate", status == DecisionStatus.MISSING
+          ? "Bearer realm=\"keywarden\""
+          : "Bearer realm=\"keywarden\", error=\"invalid_token\", error_description=\"" + status.reason() + "\"");
+    } else if (status == DecisionStatus.INSUFFICIENT_SCOPE) {
+      req.response().putHeader("WWW-Authenticate", "Bearer realm=\"keywarden\", error=\"insufficient_scope\"");
+    }
+    if (LOG.isDebugEnabled()) {
+      var k = d == null ? null : d.key();
+      LOG.debug("gateway denied route={} reason={} key={} display={}", route.id(), status.reason(),
+          k == null ? "-" : k.id(), k == null ? "-" : k.display());
+    }
+    style.write(req.response(), status.error(), status.message(), status.reason());
+  }
+
+  private static void refuseUnmatched(HttpServerRequest req, State s, RouteMatch match) {
+    req.resume();
+    ErrorStyle style = s.config().style(null);
+    switch (match) {
+      case RouteMatch.MethodNotAllowed m -> {
+        req.response().putHeader("Allow", m.allowHeader());
+        style.write(req.response(), ErrorCode.METHOD_NOT_ALLOWED, "Method " + req.method() + " is not allowed here.", null);
+      }
+      case RouteMatch.BadPath b -> style.write(req.response(), ErrorCode.INVALID_REQUEST,
+          "The request path is not acceptable: " + b.problem().message(), b.problem().code());
+      default -> style.write(req.response(), ErrorCode.NOT_FOUND, "Not found.", null);
+    }
+  }
+
+  /** The key from the route's credential sources, in order; {@code null} when there is none. */
+  static String credential(HttpServerRequest req, Route route) {
+    for (CredentialSource c : route.credentials()) {
+      String v = switch (c.kind()) {
+        case BEARER -> bearer(req.getHeader(c.name()));
+        case HEADER -> blankToNull(req.getHeader(c.name()));
+        case QUERY -> blankToNull(req.getParam(c.name()));
+      };
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static String projectId(HttpServerRequest req, Route route, RouteMatch.Matched m) {
+    ProjectRule rule = route.project();
+    return switch (rule.source()) {
+      case HEADER -> blankToNull(req.getHeader(rule.name()));
+      case PATH_PARAMETER -> m.params().get(rule.name());
+      case NONE -> null;
+    };
+  }
+
+  private static String host(HttpServerRequest req) {
+    var authority = req.authority();
+    return authority == null ? req.getHeader("Host") : authority.host();
+  }
+
+  private static String bearer(String header) {
+    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return blankToNull(header.substring(7).trim());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  /** {@code uri} without the query parameter {@code name} (every occurrence). */
+  static String withoutQueryParameter(String uri, String name) {
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return uri;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String part : uri.substring(q + 1).split("&")) {
+      int eq = part.indexOf('=');
+      String key = eq < 0 ? part : part.substring(0, eq);
+      if (!key.equals(name) && !part.isEmpty()) {
+        kept.append(kept.length() == 0 ? "" : "&").append(part);
+      }
+    }
+    return kept.length() == 0 ? uri.substring(0, q) : uri.substring(0, q + 1) + kept;
+  }
+
+  /** Closes the connection pools. */
+  public void close() {
+    state.get().forwarder().close();
+  }
+
+  /** Names of the upstreams in force, for logs. */
+  public List<String> upstreamNames() {
+    return state.get().config().upstreams().stream().map(Upstream::name).toList();
+  }
+}
