@@ -110,7 +110,8 @@ class ServeProcessTest {
       } catch (IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(100);
+      // Wait for the next poll on the process itself: if it exits meanwhile, the check above fails at once.
+      c.process().waitFor(100, TimeUnit.MILLISECONDS);
     }
     throw new AssertionError("not ready within " + READY_TIMEOUT + ": " + c.err());
   }

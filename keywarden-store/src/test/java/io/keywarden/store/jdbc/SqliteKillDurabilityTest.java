@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,15 +43,12 @@ class SqliteKillDurabilityTest {
         .redirectError(childErr.toFile())
         .start();
     List<String> stored = new ArrayList<>();
-    Thread reader = Thread.ofPlatform().daemon().start(() -> readStored(child, stored));
+    CountDownLatch enough = new CountDownLatch(KEYS_BEFORE_KILL);
+    Thread reader = Thread.ofPlatform().daemon().start(() -> readStored(child, stored, enough));
     try {
-      long deadline = System.currentTimeMillis() + DEADLINE_MS;
-      while (size(stored) < KEYS_BEFORE_KILL) {
-        if (!child.isAlive() || System.currentTimeMillis() > deadline) {
-          fail("child stored " + size(stored) + " keys, alive=" + child.isAlive() + "; stderr:\n"
-              + Files.readString(childErr));
-        }
-        Thread.sleep(5);
+      if (!enough.await(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
+        fail("child stored " + size(stored) + " keys, alive=" + child.isAlive() + "; stderr:\n"
+            + Files.readString(childErr));
       }
     } finally {
       child.destroyForcibly();
@@ -70,7 +68,7 @@ class SqliteKillDurabilityTest {
     }
   }
 
-  private static void readStored(Process child, List<String> stored) {
+  private static void readStored(Process child, List<String> stored, CountDownLatch enough) {
     try (BufferedReader out = new BufferedReader(
         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
@@ -78,6 +76,7 @@ class SqliteKillDurabilityTest {
           synchronized (stored) {
             stored.add(line.substring(SqliteKillChild.STORED.length()));
           }
+          enough.countDown();
         }
       }
     } catch (IOException e) {
