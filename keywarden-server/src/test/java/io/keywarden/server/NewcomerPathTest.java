@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keywarden.core.keys.KeyFormat;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.config.ServerSettings;
-import io.keywarden.server.testing.TestClock;
+import io.keywarden.testkit.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +41,7 @@ class NewcomerPathTest {
   @TempDir Path dir;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final TestClock clock = TestClock.atFixedStart();
+  private final MutableClock clock = MutableClock.atFixedStart();
   private String base;
   private String adminKey;
 

@@ -1,17 +1,11 @@
 package io.keywarden.server;
 
+import io.keywarden.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
 import io.keywarden.core.keys.KeyFormat;
 import io.keywarden.server.testing.ServerHarness;
 import io.keywarden.store.Actor;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +14,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Drives the API through every path that echoes client input (unknown paths, methods, fields,
@@ -33,21 +26,7 @@ class RawKeysNeverLeakTest {
 
   @Test
   void noRawKeyAppearsInResponsesLogsOrDataFiles() throws Exception {
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Level oldLevel = root.getLevel();
-    ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    PatternLayoutEncoder enc = new PatternLayoutEncoder();
-    enc.setContext(ctx);
-    enc.setPattern("%level %logger %msg %ex%n");
-    enc.start();
-    OutputStreamAppender<ILoggingEvent> app = new OutputStreamAppender<>();
-    app.setContext(ctx);
-    app.setEncoder(enc);
-    app.setOutputStream(logs);
-    app.start();
-    root.addAppender(app);
-    root.setLevel(Level.TRACE);
+    LogCapture logs = LogCapture.start();
 
     List<String> secrets = new ArrayList<>();
     List<String> bodies = new ArrayList<>();
@@ -96,11 +75,10 @@ class RawKeysNeverLeakTest {
         bodies.add(r.status() + " " + r.raw.body());
       }
     } finally {
-      root.detachAppender(app);
-      root.setLevel(oldLevel);
+      logs.close();
     }
 
-    String logText = logs.toString(StandardCharsets.UTF_8);
+    String logText = logs.text();
     assertThat(logText).isNotBlank();
     List<String> files = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir.resolve("data"))) {

@@ -12,7 +12,7 @@ import io.keywarden.core.policy.NewKeyRequest;
 import io.keywarden.core.testing.AccessWorld;
 import io.keywarden.core.testing.ApiKeyCopy;
 import io.keywarden.core.testing.InMemoryDirectory;
-import io.keywarden.core.testing.MutableClock;
+import io.keywarden.testkit.MutableClock;
 import io.keywarden.core.testing.Secrets;
 import io.keywarden.core.tenancy.Membership;
 import java.util.List;

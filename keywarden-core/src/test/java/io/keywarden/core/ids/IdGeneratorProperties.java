@@ -2,7 +2,7 @@ package io.keywarden.core.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keywarden.core.testing.MutableClock;
+import io.keywarden.testkit.MutableClock;
 import java.time.Instant;
 import java.util.List;
 import net.jqwik.api.ForAll;

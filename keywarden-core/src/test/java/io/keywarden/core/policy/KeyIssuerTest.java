@@ -11,7 +11,7 @@ import io.keywarden.core.keys.KeyFormat;
 import io.keywarden.core.keys.KeyHasher;
 import io.keywarden.core.keys.KeyKind;
 import io.keywarden.core.keys.KeyType;
-import io.keywarden.core.testing.MutableClock;
+import io.keywarden.testkit.MutableClock;
 import io.keywarden.core.testing.Secrets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.keywarden.core.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywarden.core.errors.ErrorCode;
-import io.keywarden.core.testing.MutableClock;
+import io.keywarden.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

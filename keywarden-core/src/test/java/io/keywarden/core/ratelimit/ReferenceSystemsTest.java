@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywarden.core.keys.KeyType;
 import io.keywarden.core.ratelimit.RateLimitHeaders.Header;
-import io.keywarden.core.testing.MutableClock;
+import io.keywarden.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.keywarden.core.testing;
 
+import io.keywarden.testkit.MutableClock;
 import io.keywarden.core.decision.Decision;
 import io.keywarden.core.decision.DecisionEngine;
 import io.keywarden.core.decision.Realm;

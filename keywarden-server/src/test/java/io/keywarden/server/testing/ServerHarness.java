@@ -1,5 +1,6 @@
 package io.keywarden.server.testing;
 
+import io.keywarden.testkit.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keywarden.server.KeywardenServer;
@@ -23,12 +24,12 @@ import java.util.Map;
 /**
  * A real Keywarden node on a random port with SQLite in a temporary directory, its first admin
  * key read from the admin key file, and a small HTTP client for tests. Time comes from a {@link
- * TestClock} the test can move.
+ * MutableClock} the test can move.
  */
 public final class ServerHarness implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public final TestClock clock = TestClock.atFixedStart();
+  public final MutableClock clock = MutableClock.atFixedStart();
   public final KeywardenServer server;
   public final String adminKey;
   public final Path dataDir;

@@ -1,5 +1,6 @@
 package io.keywarden.store.jdbc;
 
+import io.keywarden.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -62,7 +63,7 @@ abstract class StoreContract {
   private static final List<String> TABLES =
       List.of("audit_events", "api_keys", "memberships", "projects", "users", "workspaces");
 
-  final MutableClock clock = new MutableClock(T0);
+  final MutableClock clock = MutableClock.at(T0);
   final IdGenerator ids = new IdGenerator(clock);
   final RecordingListener listener = new RecordingListener();
   JdbcStore store;

@@ -1,12 +1,8 @@
 package io.keywarden.store.service;
 
+import io.keywarden.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.core.OutputStreamAppender;
 import io.keywarden.core.decision.ProjectSelection;
 import io.keywarden.core.decision.VerifyRequest;
 import io.keywarden.core.errors.KeywardenException;
@@ -16,7 +12,6 @@ import io.keywarden.core.policy.NewKeyRequest;
 import io.keywarden.store.AuditFilter;
 import io.keywarden.store.PageRequest;
 import io.keywarden.store.testing.Fixture;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +21,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a whole key lifecycle with every logger at TRACE, then searches the log output, the error
@@ -38,21 +32,7 @@ class RawKeysNeverLoggedTest {
 
   @Test
   void noRawKeyAppearsInLogsErrorsAuditOrDataFiles() throws Exception {
-    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    Level oldLevel = root.getLevel();
-    ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    PatternLayoutEncoder enc = new PatternLayoutEncoder();
-    enc.setContext(ctx);
-    enc.setPattern("%level %logger %msg %ex%n");
-    enc.start();
-    OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> app = new OutputStreamAppender<>();
-    app.setContext(ctx);
-    app.setEncoder(enc);
-    app.setOutputStream(logs);
-    app.start();
-    root.addAppender(app);
-    root.setLevel(Level.TRACE);
+    LogCapture logs = LogCapture.start();
 
     List<String> secrets = new ArrayList<>();
     List<String> errorMessages = new ArrayList<>();
@@ -89,11 +69,10 @@ class RawKeysNeverLoggedTest {
         assertThat(audit).doesNotContain(s).doesNotContain(randomPart(s));
       }
     } finally {
-      root.detachAppender(app);
-      root.setLevel(oldLevel);
+      logs.close();
     }
 
-    String logText = logs.toString(StandardCharsets.UTF_8);
+    String logText = logs.text();
     assertThat(logText).isNotBlank();
     List<byte[]> files = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir)) {

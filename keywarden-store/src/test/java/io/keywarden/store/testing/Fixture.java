@@ -1,5 +1,6 @@
 package io.keywarden.store.testing;
 
+import io.keywarden.testkit.MutableClock;
 import io.keywarden.core.policy.AccessModel;
 import io.keywarden.core.policy.IssuedKey;
 import io.keywarden.core.policy.NewKeyRequest;
@@ -19,7 +20,7 @@ import java.util.List;
 public final class Fixture implements AutoCloseable {
   public static final Actor ACTOR = new Actor("test", "127.0.0.1", "junit");
 
-  public final TestClock clock = TestClock.atFixedStart();
+  public final MutableClock clock = MutableClock.atFixedStart();
   public final Keywarden kw;
   public final Workspace workspace;
   public final Project projectA;

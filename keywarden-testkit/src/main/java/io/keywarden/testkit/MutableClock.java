@@ -1,4 +1,4 @@
-package io.keywarden.core.testing;
+package io.keywarden.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +23,11 @@ public final class MutableClock extends Clock {
   /** A UTC clock standing at {@code start}. */
   public static MutableClock at(Instant start) {
     return new MutableClock(new Instant[] {start}, ZoneOffset.UTC);
+  }
+
+  /** A UTC clock standing at 2026-01-01T00:00:00Z, the usual start of a test. */
+  public static MutableClock atFixedStart() {
+    return at(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
   /** A UTC clock standing at an ISO-8601 instant such as {@code 2025-01-01T00:00:00Z}. */
