@@ -77,7 +77,7 @@ http {
     upstream up { server 127.0.0.1:${UPSTREAM_PORT:-1}; keepalive 64; keepalive_requests 1000000; }
     server {
         listen 127.0.0.1:$port;
-        location = / { default_type application/json; return 200 '{"data":{"ok":true}}'; }
+        location / { default_type application/json; return 200 '{"data":{"ok":true}}'; }
         location /proxy/ { proxy_pass http://up/; proxy_http_version 1.1; proxy_set_header Connection ""; }
     }
 }
