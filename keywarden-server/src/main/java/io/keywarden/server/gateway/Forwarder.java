@@ -217,14 +217,16 @@ public final class Forwarder {
     if (message != null && !message.isEmpty()) {
       out.setStatusMessage(message);
     }
-    Set<String> connectionListed = connectionTokens(resp.headers().get(HttpHeaders.CONNECTION));
     MultiMap target = out.headers();
-    for (Map.Entry<String, String> h : resp.headers()) {
-      String lower = h.getKey().toLowerCase(Locale.ROOT);
-      if (HOP_BY_HOP.contains(lower) || connectionListed.contains(lower)) {
-        continue;
+    target.addAll(resp.headers());
+    String connection = resp.headers().get(HttpHeaders.CONNECTION);
+    for (String name : HOP_BY_HOP) {
+      target.remove(name);
+    }
+    if (connection != null) {
+      for (String token : connectionTokens(connection)) {
+        target.remove(token);
       }
-      target.add(h.getKey(), h.getValue());
     }
     if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && clientVersion != HttpVersion.HTTP_2) {
       out.setChunked(true);
@@ -239,17 +241,43 @@ public final class Forwarder {
     });
   }
 
+  /**
+   * Copies the incoming headers in bulk, then removes the few that must not pass: hop-by-hop,
+   * those named in {@code Connection}, those the gateway sets itself, the credential, and the
+   * identity family (matched without allocating).
+   */
   private static void copyRequestHeaders(HttpServerRequest in, Spec spec, MultiMap target) {
-    Set<String> connectionListed = connectionTokens(in.getHeader(HttpHeaders.CONNECTION));
-    String prefix = spec.identityPrefix();
-    for (Map.Entry<String, String> h : in.headers()) {
-      String lower = h.getKey().toLowerCase(Locale.ROOT);
-      if (HOP_BY_HOP.contains(lower) || connectionListed.contains(lower) || SET_BY_GATEWAY.contains(lower)
-          || spec.removeHeaders().contains(lower) || (prefix != null && lower.startsWith(prefix))
-          || lower.startsWith(":")) {
-        continue;
+    MultiMap headers = in.headers();
+    target.addAll(headers);
+    String connection = headers.get(HttpHeaders.CONNECTION);
+    for (String name : HOP_BY_HOP) {
+      target.remove(name);
+    }
+    if (connection != null) {
+      for (String token : connectionTokens(connection)) {
+        target.remove(token);
       }
-      target.add(h.getKey(), h.getValue());
+    }
+    for (String name : SET_BY_GATEWAY) {
+      target.remove(name);
+    }
+    for (String name : spec.removeHeaders()) {
+      target.remove(name);
+    }
+    String prefix = spec.identityPrefix();
+    if (prefix != null) {
+      List<String> forged = null;
+      for (String name : headers.names()) {
+        if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.startsWith(":")) {
+          if (forged == null) {
+            forged = new java.util.ArrayList<>(2);
+          }
+          forged.add(name);
+        }
+      }
+      if (forged != null) {
+        forged.forEach(target::remove);
+      }
     }
   }
 
