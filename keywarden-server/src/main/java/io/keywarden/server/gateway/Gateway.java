@@ -76,6 +76,10 @@ public final class Gateway implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause();
     State s = state.get();
+    if (isPreflight(req)) {
+      preflight(req, s);
+      return;
+    }
     RouteMatch match = s.config().routes().match(req.method().name(), host(req), req.path());
     if (!(match instanceof RouteMatch.Matched matched)) {
       refuseUnmatched(req, s, match);
@@ -123,6 +127,11 @@ public final class Gateway implements Handler<HttpServerRequest> {
       return;
     }
     // Rate limits and quotas: the rate-limit issue's stage goes here, after every other check.
+    String origin = req.getHeader("Origin");
+    if (route.isPublic() && origin != null) {
+      // The key's own origin allow-list has passed; let the browser read the answer.
+      req.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+    }
     forward(req, s, route, d, client, style);
   }
 
@@ -173,6 +182,45 @@ public final class Gateway implements Handler<HttpServerRequest> {
           "The request path is not acceptable: " + b.problem().message(), b.problem().code());
       default -> style.write(req.response(), ErrorCode.NOT_FOUND, "Not found.", null);
     }
+  }
+
+  private static boolean isPreflight(HttpServerRequest req) {
+    return req.method() == io.vertx.core.http.HttpMethod.OPTIONS && req.getHeader("Origin") != null
+        && req.getHeader("Access-Control-Request-Method") != null;
+  }
+
+  /**
+   * Answers a browser's CORS preflight for a public route: it carries no key, so it is judged by
+   * the route alone; the real request that follows is checked in full, the key's allowed origins
+   * included. Preflights for routes that are not public are refused with 403.
+   */
+  private static void preflight(HttpServerRequest req, State s) {
+    req.resume();
+    String method = req.getHeader("Access-Control-Request-Method").trim();
+    RouteMatch match = s.config().routes().match(method, host(req), req.path());
+    var out = req.response();
+    if (!(match instanceof RouteMatch.Matched m) || !m.route().isPublic()) {
+      ErrorStyle style = match instanceof RouteMatch.Matched mm ? s.config().style(mm.route().errorStyle()) : s.config().style(null);
+      style.write(out, ErrorCode.FORBIDDEN, "Cross-origin requests are allowed only on public routes.", "cors_not_allowed");
+      return;
+    }
+    List<String> headers = new java.util.ArrayList<>();
+    for (CredentialSource c : m.route().credentials()) {
+      if (c.kind() != CredentialSource.Kind.QUERY) {
+        headers.add(c.name());
+      }
+    }
+    headers.add("Content-Type");
+    if (m.route().project().source() == ProjectRule.Source.HEADER) {
+      headers.add(m.route().project().name());
+    }
+    out.setStatusCode(204)
+        .putHeader("Access-Control-Allow-Origin", req.getHeader("Origin"))
+        .putHeader("Access-Control-Allow-Methods", method)
+        .putHeader("Access-Control-Allow-Headers", String.join(", ", headers))
+        .putHeader("Access-Control-Max-Age", "600")
+        .putHeader("Vary", "Origin")
+        .end();
   }
 
   /** The key from the route's credential sources, in order; {@code null} when there is none. */

@@ -216,6 +216,32 @@ class GatewayTest {
   }
 
   @Test
+  void aBrowserPreflightIsAnsweredForPublicRoutesOnly() throws Exception {
+    var ok = call("OPTIONS", "/v1/public", null, "Origin", "https://app.example.com",
+        "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization");
+    assertThat(ok.statusCode()).isEqualTo(204);
+    assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example.com");
+    assertThat(ok.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("Authorization");
+    var refused = call("OPTIONS", "/v1/regions", null, "Origin", "https://app.example.com",
+        "Access-Control-Request-Method", "GET");
+    assertThat(refused.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aPublishableKeyFromAnAllowedOriginGetsACorsAnswerAndOtherOriginsAreRefused() throws Exception {
+    String pk = h.server.keywarden().keys().create(
+        NewKeyRequest.userKey(ws, user, "browser", List.of("read")).withType(KeyType.PUBLISHABLE)
+            .withAllowedOrigins(List.of("https://app.example.com")), Actor.SYSTEM).secret();
+    var ok = call("GET", "/v1/public", pk, "Origin", "https://app.example.com");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example.com");
+    var other = call("GET", "/v1/public", pk, "Origin", "https://evil.example.net");
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(JSON.readTree(other.body()).get("error").get("reason").asText()).isEqualTo("origin_not_allowed");
+    assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
   void routesWithoutAuthenticationPassAnonymously() throws Exception {
     var seen = upstreamSaw(call("GET", "/v1/health", null));
     assertThat(seen.has("x-keywarden-key-id")).isFalse();
