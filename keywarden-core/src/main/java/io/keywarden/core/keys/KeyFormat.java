@@ -17,7 +17,7 @@ import java.security.SecureRandom;
  *
  * <p>Because the random part and the checksum contain no underscore, the prefix is everything
  * before the last underscore. A key is therefore between 38 and 77 characters long, for example
- * {@code kw_sk_live_4Q0m8dJz1Yb2P7sVx9TfK3cL5nRwHa6EuG1Zt0}. The checksum follows GitHub's token
+ * {@code kw_sk_live_rvEspU7fv7VnzCTkcqMdT6jGegi7dZ3hUZ4U}. The checksum follows GitHub's token
  * scheme: a mistyped or random token is rejected by {@link #check} without any storage access, and
  * secret scanners can recognise the format with the regular expression {@link #SCANNER_REGEX}.
  */
@@ -104,7 +104,7 @@ public final class KeyFormat {
 
   /**
    * The display form of a key that passed {@link #check}: the prefix, the first four body
-   * characters, an ellipsis and the last four characters, e.g. {@code kw_sk_live_4Q0m…Zt0q}. It
+   * characters, an ellipsis and the last four characters, e.g. {@code kw_sk_live_rvEs…UZ4U}. It
    * identifies a key in lists and logs and cannot be used to recover it.
    */
   public static String displayForm(String key) {

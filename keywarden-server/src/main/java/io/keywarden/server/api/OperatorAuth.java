@@ -5,6 +5,7 @@ import io.keywarden.core.decision.Decision;
 import io.keywarden.core.decision.VerifyRequest;
 import io.keywarden.core.scopes.ScopeRequirement;
 import io.keywarden.core.scopes.ScopeVocabulary;
+import io.keywarden.server.http.Bearer;
 import io.keywarden.server.http.Denied;
 import io.keywarden.store.Actor;
 import io.keywarden.store.service.Keywarden;
@@ -53,12 +54,7 @@ final class OperatorAuth {
 
   /** The token of {@code Authorization: Bearer <token>}, or {@code null}. */
   static String bearer(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    String t = h.substring(7).trim();
-    return t.isEmpty() ? null : t;
+    return Bearer.token(ctx.request().getHeader("Authorization"));
   }
 
   static String clientIp(RoutingContext ctx) {

@@ -11,11 +11,15 @@ import io.keywarden.core.routes.Route;
 import io.keywarden.core.routes.RouteMatch;
 import io.keywarden.server.api.CacheOnlyDirectory;
 import io.keywarden.server.config.GatewayConfig;
+import io.keywarden.server.http.Bearer;
+import io.keywarden.server.http.Headers;
 import io.keywarden.store.service.Keywarden;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,8 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-  /** What a reload swaps as one: the configuration and the forwarder for its upstreams. */
-  private record State(GatewayConfig config, Forwarder forwarder, ClientAddress clients) {}
+  /**
+   * What a reload swaps as one: the configuration, the forwarder for its upstreams, and per route
+   * the lower-case names of the credential headers that are removed before forwarding.
+   */
+  private record State(GatewayConfig config, Forwarder forwarder, ClientAddress clients,
+      Map<Route, Set<String>> strippedHeaders) {}
 
   private final Vertx vertx;
   private final Keywarden kw;
@@ -55,7 +63,20 @@ public final class Gateway implements Handler<HttpServerRequest> {
   }
 
   private State stateOf(GatewayConfig config) {
-    return new State(config, new Forwarder(vertx, config.upstreams()), new ClientAddress(config.trustedProxies()));
+    Map<Route, Set<String>> stripped = new IdentityHashMap<>();
+    for (Route r : config.routes().routes()) {
+      Set<String> names = new HashSet<>();
+      if (r.stripCredential()) {
+        for (CredentialSource c : r.credentials()) {
+          if (c.kind() != CredentialSource.Kind.QUERY) {
+            names.add(c.name().toLowerCase(Locale.ROOT));
+          }
+        }
+      }
+      stripped.put(r, Set.copyOf(names));
+    }
+    return new State(config, new Forwarder(vertx, config.upstreams()), new ClientAddress(config.trustedProxies()),
+        stripped);
   }
 
   /**
@@ -137,30 +158,24 @@ public final class Gateway implements Handler<HttpServerRequest> {
 
   private void forward(HttpServerRequest req, State s, Route route, Decision d,
       ClientAddress.Resolved client, ErrorStyle style) {
-    Set<String> remove = new HashSet<>();
     String uri = req.uri();
     if (route.stripCredential()) {
       for (CredentialSource c : route.credentials()) {
         if (c.kind() == CredentialSource.Kind.QUERY) {
           uri = withoutQueryParameter(uri, c.name());
-        } else {
-          remove.add(c.name().toLowerCase(Locale.ROOT));
         }
       }
     }
-    var spec = new Forwarder.Spec(client.forwardedFor(), remove, s.config().identity().lowerPrefix(),
+    var spec = new Forwarder.Spec(client.forwardedFor(), s.strippedHeaders().get(route), s.config().identity().lowerPrefix(),
         s.config().identity().of(d));
     s.forwarder().forward(req, route.upstream(), uri, spec, style);
   }
 
   private static void deny(HttpServerRequest req, Route route, ErrorStyle style, DecisionStatus status, Decision d) {
     req.resume();
-    if (status.isAuthenticationFailure()) {
-      req.response().putHeader("WWW-Authenticate", status == DecisionStatus.MISSING
-          ? "Bearer realm=\"keywarden\""
-          : "Bearer realm=\"keywarden\", error=\"invalid_token\", error_description=\"" + status.reason() + "\"");
-    } else if (status == DecisionStatus.INSUFFICIENT_SCOPE) {
-      req.response().putHeader("WWW-Authenticate", "Bearer realm=\"keywarden\", error=\"insufficient_scope\"");
+    String challenge = Bearer.challenge(status, null);
+    if (challenge != null) {
+      req.response().putHeader(Headers.WWW_AUTHENTICATE, challenge);
     }
     if (LOG.isDebugEnabled()) {
       var k = d == null ? null : d.key();
@@ -227,7 +242,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
   static String credential(HttpServerRequest req, Route route) {
     for (CredentialSource c : route.credentials()) {
       String v = switch (c.kind()) {
-        case BEARER -> bearer(req.getHeader(c.name()));
+        case BEARER -> Bearer.token(req.getHeader(c.name()));
         case HEADER -> blankToNull(req.getHeader(c.name()));
         case QUERY -> blankToNull(req.getParam(c.name()));
       };
@@ -250,13 +265,6 @@ public final class Gateway implements Handler<HttpServerRequest> {
   private static String host(HttpServerRequest req) {
     var authority = req.authority();
     return authority == null ? req.getHeader("Host") : authority.host();
-  }
-
-  private static String bearer(String header) {
-    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    return blankToNull(header.substring(7).trim());
   }
 
   private static String blankToNull(String s) {

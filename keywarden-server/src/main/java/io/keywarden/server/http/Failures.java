@@ -47,14 +47,7 @@ public final class Failures {
   /** A refused credential: 401 or 403 with {@code WWW-Authenticate} (RFC 6750) and the reason code. */
   public static void denied(RoutingContext ctx, Denied d) {
     var status = d.status();
-    String header = null;
-    if (status.isAuthenticationFailure()) {
-      header = status == io.keywarden.core.decision.DecisionStatus.MISSING
-          ? "Bearer realm=\"keywarden\""
-          : "Bearer realm=\"keywarden\", error=\"invalid_token\", error_description=\"" + status.reason() + "\"";
-    } else if (status == io.keywarden.core.decision.DecisionStatus.INSUFFICIENT_SCOPE && d.requiredScope() != null) {
-      header = "Bearer realm=\"keywarden\", error=\"insufficient_scope\", scope=\"" + d.requiredScope() + "\"";
-    }
+    String header = Bearer.challenge(status, d.requiredScope());
     if (header != null) {
       ctx.response().putHeader(Headers.WWW_AUTHENTICATE, header);
     }

@@ -78,7 +78,7 @@ public final class Responses {
     }
     HttpServerResponse r = ctx.response();
     if (code.httpStatus() == 401 && r.headers().get("WWW-Authenticate") == null) {
-      r.putHeader(Headers.WWW_AUTHENTICATE, "Bearer realm=\"keywarden\"");
+      r.putHeader(Headers.WWW_AUTHENTICATE, Bearer.REALM);
     }
     send(ctx, code.httpStatus(), body);
   }
