@@ -14,10 +14,14 @@ final class CalendarCounter extends Counter {
   private long start = Long.MIN_VALUE;
   private long end = Long.MIN_VALUE;
   private long count;
+  private final String counterId;
+  private final QuotaLedger ledger;
 
-  CalendarCounter(long id, ZoneId zone) {
+  CalendarCounter(long id, ZoneId zone, String counterId, QuotaLedger ledger) {
     super(id);
     this.zone = zone;
+    this.counterId = counterId;
+    this.ledger = ledger;
   }
 
   @Override
@@ -26,7 +30,8 @@ final class CalendarCounter extends Counter {
       LocalDate first = LocalDate.ofInstant(instant(t), zone).withDayOfMonth(1);
       start = micros(first.atStartOfDay(zone).toInstant());
       end = micros(first.plusMonths(1).atStartOfDay(zone).toInstant());
-      count = 0;
+      count = ledger.recorded(counterId, start); // 0 unless counted before a restart
+
     }
     return count;
   }
@@ -34,6 +39,7 @@ final class CalendarCounter extends Counter {
   @Override
   void charge(long t, long cost) {
     count += cost;
+    ledger.update(counterId, start, count);
   }
 
   @Override

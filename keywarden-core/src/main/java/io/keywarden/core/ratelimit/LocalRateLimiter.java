@@ -92,6 +92,7 @@ public final class LocalRateLimiter implements RateLimiter {
   private final AtomicLong ids = new AtomicLong();
   private final LongAdder overflows = new LongAdder();
   private final LongSupplier clock;
+  private final QuotaLedger quotaLedger;
   private final int maxCounters;
   private final AtCapacity atCapacity;
   private final long sweepIntervalMicros;
@@ -103,6 +104,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
   private LocalRateLimiter(Builder b) {
     this.clock = b.clock;
+    this.quotaLedger = b.quotaLedger;
     this.maxCounters = b.maxCounters;
     this.atCapacity = b.atCapacity;
     this.sweepIntervalMicros = b.sweepInterval.toNanos() / 1000;
@@ -138,7 +140,7 @@ public final class LocalRateLimiter implements RateLimiter {
       if (key == null) {
         continue;
       }
-      Counter c = existing(key, p);
+      Counter c = existing(key, p, subject);
       c.lock();
       try {
         long t = c.time(clock.getAsLong());
@@ -187,9 +189,9 @@ public final class LocalRateLimiter implements RateLimiter {
       return RateOutcome.unlimited(clock.getAsLong());
     }
     while (true) {
-      Counter c = consume ? counterFor(key, p) : existing(key, p);
+      Counter c = consume ? counterFor(key, p, subject) : existing(key, p, subject);
       if (c == null) {
-        return full(p);
+        return full(p, subject);
       }
       RateOutcome out;
       long now;
@@ -250,9 +252,9 @@ public final class LocalRateLimiter implements RateLimiter {
     long[] times = new long[m];
     while (true) {
       for (int i = 0; i < m; i++) {
-        cs[i] = consume ? counterFor(keys[i], ps[i]) : existing(keys[i], ps[i]);
+        cs[i] = consume ? counterFor(keys[i], ps[i], subject) : existing(keys[i], ps[i], subject);
         if (cs[i] == null) {
-          return full(ps[i]);
+          return full(ps[i], subject);
         }
         order[i] = i;
       }
@@ -362,9 +364,9 @@ public final class LocalRateLimiter implements RateLimiter {
         c.windowMicros(t), now);
   }
 
-  private RateOutcome full(RatePolicy p) {
+  private RateOutcome full(RatePolicy p, RateSubject subject) {
     long now = clock.getAsLong();
-    Counter standIn = newCounter(0, p);
+    Counter standIn = newCounter(0, p, subject);
     long t = standIn.time(now);
     standIn.used(t);
     return new RateOutcome(false, p, p.limit(), 0, CAPACITY_SWEEP_SPACING_MICROS,
@@ -372,7 +374,7 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   /** The stored counter for {@code key}, made if needed; a stand-in or {@code null} at the cap. */
-  private Counter counterFor(CounterKey key, RatePolicy p) {
+  private Counter counterFor(CounterKey key, RatePolicy p, RateSubject subject) {
     Counter c = counters.get(key);
     if (c != null) {
       return c;
@@ -383,10 +385,10 @@ public final class LocalRateLimiter implements RateLimiter {
       if (size.incrementAndGet() > maxCounters) {
         size.decrementAndGet();
         overflows.increment();
-        return atCapacity == AtCapacity.ADMIT ? newCounter(0, p) : null;
+        return atCapacity == AtCapacity.ADMIT ? newCounter(0, p, subject) : null;
       }
     }
-    Counter fresh = newCounter(ids.incrementAndGet(), p);
+    Counter fresh = newCounter(ids.incrementAndGet(), p, subject);
     Counter prev = counters.putIfAbsent(key, fresh);
     if (prev != null) {
       size.decrementAndGet();
@@ -396,15 +398,16 @@ public final class LocalRateLimiter implements RateLimiter {
   }
 
   /** The stored counter for {@code key}, or an empty stand-in that is not stored. */
-  private Counter existing(CounterKey key, RatePolicy p) {
+  private Counter existing(CounterKey key, RatePolicy p, RateSubject subject) {
     Counter c = counters.get(key);
-    return c != null ? c : newCounter(0, p);
+    return c != null ? c : newCounter(0, p, subject);
   }
 
-  private static Counter newCounter(long id, RatePolicy p) {
+  private Counter newCounter(long id, RatePolicy p, RateSubject subject) {
     return switch (p.window()) {
       case RateWindow.Rolling r -> new RollingCounter(id, r, p.limit());
-      case RateWindow.CalendarMonth cm -> new CalendarCounter(id, cm.zone());
+      case RateWindow.CalendarMonth cm ->
+          new CalendarCounter(id, cm.zone(), QuotaLedger.counterId(p, subject), quotaLedger);
     };
   }
 
@@ -495,6 +498,7 @@ public final class LocalRateLimiter implements RateLimiter {
   /** Builds a {@link LocalRateLimiter}, checking each setting as it is made. */
   public static final class Builder {
     private LongSupplier clock = micros(Clock.systemUTC());
+    private QuotaLedger quotaLedger = QuotaLedger.NONE;
     private int maxCounters = DEFAULT_MAX_COUNTERS;
     private AtCapacity atCapacity = AtCapacity.ADMIT;
     private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
@@ -535,6 +539,15 @@ public final class LocalRateLimiter implements RateLimiter {
         throw new IllegalArgumentException("sweep interval must not be negative, got " + interval);
       }
       this.sweepInterval = interval;
+      return this;
+    }
+
+    /**
+     * Where calendar quotas keep their counts across restarts; {@link QuotaLedger#NONE} (the
+     * default) forgets them.
+     */
+    public Builder quotaLedger(QuotaLedger ledger) {
+      this.quotaLedger = Objects.requireNonNull(ledger, "quota ledger");
       return this;
     }
 
