@@ -148,7 +148,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
       vertx.executeBlocking(() -> {
         Decision d = kw.verify(vr, kw.cache());
         if (limits != null && d.isValid()) {
-          limits.loadPlan(d.key().workspaceId()); // while on a worker anyway
+          limits.loadWorkspace(d.key().workspaceId()); // while on a worker anyway
         }
         return d;
       }, false).onComplete(ar -> {
@@ -194,11 +194,11 @@ public final class Gateway implements Handler<HttpServerRequest> {
     // Rate limits and quotas: last, after every other check passed.
     if (limits != null) {
       String workspace = d.key().workspaceId();
-      String plan = limits.cachedPlan(workspace);
-      if (plan != null) {
-        limit(req, s, route, d, client, style, plan);
+      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(workspace);
+      if (w != null) {
+        limit(req, s, route, d, client, style, w);
       } else {
-        vertx.executeBlocking(() -> limits.loadPlan(workspace), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> limits.loadWorkspace(workspace), false).onComplete(ar -> {
           if (ar.succeeded()) {
             limit(req, s, route, d, client, style, ar.result());
           } else {
@@ -215,9 +215,9 @@ public final class Gateway implements Handler<HttpServerRequest> {
 
   /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
   private void limit(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
-      ErrorStyle style, String plan) {
+      ErrorStyle style, RateLimits.WorkspaceLimits w) {
     RateSubject subject = RateLimits.subject(d, client.client(), route.group());
-    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    List<RatePolicy> policies = limits.policies(w, d.key(), subject);
     if (policies.isEmpty()) {
       pass(req, s, route, d, client, style);
       return;
