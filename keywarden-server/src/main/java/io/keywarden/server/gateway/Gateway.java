@@ -184,11 +184,11 @@ public final class Gateway implements Handler<HttpServerRequest> {
         });
         return;
       }
-      deny(req, route, style, d.status(), d);
+      denyWithLimits(req, route, client, style, d.status(), d);
       return;
     }
     if (!route.accepts(d.key().type())) {
-      deny(req, route, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
+      denyWithLimits(req, route, client, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
       return;
     }
     // Rate limits and quotas: last, after every other check passed.
@@ -211,6 +211,31 @@ public final class Gateway implements Handler<HttpServerRequest> {
       return;
     }
     pass(req, s, route, d, client, style);
+  }
+
+  /**
+   * A refusal of a known key (403, 404, 400): the answer still carries the key's rate-limit state,
+   * read without counting (refused requests never count), when its workspace's limits are cached.
+   */
+  private void denyWithLimits(HttpServerRequest req, Route route, ClientAddress.Resolved client, ErrorStyle style,
+      DecisionStatus status, Decision d) {
+    if (limits != null && d.key() != null) {
+      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(d.key().workspaceId());
+      if (w != null) {
+        RateSubject subject = RateLimits.subject(d, client.client(), route.group());
+        List<RatePolicy> policies = limits.policies(w, d.key(), subject);
+        if (!policies.isEmpty()) {
+          whenDone(limits.peek(policies, subject), ar -> {
+            if (ar.succeeded()) {
+              limits.writeHeaders(req.response().headers(), ar.result());
+            }
+            deny(req, route, style, status, d);
+          });
+          return;
+        }
+      }
+    }
+    deny(req, route, style, status, d);
   }
 
   /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
