@@ -82,6 +82,8 @@ public final class RedisLimiter implements Limiter {
   static final long RECONNECT_MIN_MILLIS = 50;
   /** Longest delay between reconnection attempts. */
   static final long RECONNECT_MAX_MILLIS = 2_000;
+  /** Longest wait for a new connection (at least the check timeout). */
+  static final long CONNECT_TIMEOUT_MILLIS = 2_000;
   /**
    * Added to every key's expiry: a counter outlives its empty time by this much, so that a node
    * whose clock lags by less still sees its units.
@@ -204,7 +206,7 @@ public final class RedisLimiter implements Limiter {
         .setConnectionString(options.url())
         .setMaxWaitingHandlers(16_384)
         .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout((int) Math.max(1_000, timeoutMillis))
+            .setConnectTimeout((int) Math.max(CONNECT_TIMEOUT_MILLIS, timeoutMillis))
             .setTcpNoDelay(true)));
     recovering.set(true);
     attempt().onComplete(ar -> {
@@ -479,7 +481,7 @@ public final class RedisLimiter implements Limiter {
 
   private Future<RedisConnection> open() {
     Future<RedisConnection> connecting = client.connect();
-    return connecting.timeout(Math.max(1_000, timeoutMillis), TimeUnit.MILLISECONDS).recover(e -> {
+    return connecting.timeout(Math.max(CONNECT_TIMEOUT_MILLIS, timeoutMillis), TimeUnit.MILLISECONDS).recover(e -> {
       connecting.onSuccess(RedisConnection::close); // if it connects after all, too late
       return Future.failedFuture(e);
     }).map(conn -> {
@@ -495,9 +497,8 @@ public final class RedisLimiter implements Limiter {
   }
 
   private void lost(RedisConnection conn, Throwable cause) {
-    if (connection == conn) {
+    if (connection == conn) { // the client evicts the broken connection itself
       connection = null;
-      conn.close();
       markDown(cause != null ? cause : new IOException("connection closed"));
     }
   }
