@@ -287,7 +287,9 @@ for i = 1, n do
 end
 
 local function store(c, t)
-  local ttl = cdiv(c:emptyAt(t) - t, 1000) + grace
+  -- relative, so that Redis's own clock does not matter; never below the grace (a counter whose
+  -- period is already over, after an absurd clock jump, still gets a valid expiry)
+  local ttl = max(0, cdiv(c:emptyAt(t) - t, 1000)) + max(1, grace)
   redis.call('SET', c.key, c:encode(), 'PX', ttl)
 end
 
