@@ -8,6 +8,7 @@ import io.keywarden.core.ratelimit.RatePolicy;
 import io.keywarden.core.ratelimit.RateSubject;
 import io.keywarden.core.ratelimit.RateWindow;
 import io.keywarden.server.ratelimit.Limiter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -242,7 +243,7 @@ public final class RedisLimiter implements Limiter {
       return fallback(() -> fallback.usage(policies, subject));
     }
     long now = clock.getAsLong();
-    return send(c, request(cs, "u", now, 1)).transform(ar -> {
+    return onCallersContext(send(c, request(cs, "u", now, 1)).transform(ar -> {
       if (ar.failed()) {
         failed(c, ar.cause());
         return fallback(() -> fallback.usage(policies, subject));
@@ -256,7 +257,7 @@ public final class RedisLimiter implements Limiter {
       }
       recordQuotas(cs, r, 2 * cs.size);
       return Future.succeededFuture(out);
-    });
+    }));
   }
 
   @Override
@@ -314,7 +315,7 @@ public final class RedisLimiter implements Limiter {
       return fallback(() -> local(policies, subject, cost, consume));
     }
     long now = clock.getAsLong();
-    return send(c, request(cs, consume ? "c" : "p", now, cost)).transform(ar -> {
+    return onCallersContext(send(c, request(cs, consume ? "c" : "p", now, cost)).transform(ar -> {
       if (ar.failed()) {
         failed(c, ar.cause());
         return fallback(() -> local(policies, subject, cost, consume));
@@ -325,7 +326,27 @@ public final class RedisLimiter implements Limiter {
           r.get(3).toLong(), r.get(4).toLong(), r.get(5).toLong(), now);
       recordQuotas(cs, r, HEAD);
       return Future.succeededFuture(out);
+    }));
+  }
+
+  /**
+   * {@code f}, completing on the caller's Vert.x context (if it has one) rather than on the Redis
+   * connection's event loop, so that a caller's callbacks stay on its own thread.
+   */
+  private static <T> Future<T> onCallersContext(Future<T> f) {
+    Context ctx = Vertx.currentContext();
+    if (ctx == null) {
+      return f;
+    }
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> {
+      if (Vertx.currentContext() == ctx) {
+        p.handle(ar);
+      } else {
+        ctx.runOnContext(v -> p.handle(ar));
+      }
     });
+    return p.future();
   }
 
   private RateOutcome local(List<RatePolicy> policies, RateSubject subject, long cost, boolean consume) {

@@ -228,7 +228,8 @@ function Calendar:used(t)
   self.start = self.periodStart
   self.stop = self.periodEnd
   if self.storedStart == self.start then
-    self.count = self.storedCount
+    -- never below the ledger: it may hold units the local fallback counted while Redis was away
+    self.count = max(self.storedCount, self.seed)
   else -- a new period, or a key Redis lost: start from what the ledger holds
     self.count = self.seed
   end

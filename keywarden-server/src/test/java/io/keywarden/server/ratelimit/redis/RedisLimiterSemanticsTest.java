@@ -12,6 +12,7 @@ import io.keywarden.core.ratelimit.RatePolicy;
 import io.keywarden.core.ratelimit.RateSubject;
 import io.keywarden.core.ratelimit.RateWindow;
 import io.keywarden.testkit.MutableClock;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +164,19 @@ class RedisLimiterSemanticsTest {
     assertThat(o.policy()).isEqualTo(narrow);
     assertThat(o.remaining()).isEqualTo(8);
     assertThat(o.resetMicros()).isEqualTo(Duration.ofMinutes(1).toNanos() / 1000);
+  }
+
+  @Test
+  void theAnswerArrivesOnTheCallersContext() throws Exception {
+    RatePolicy policy = RatePolicy.rolling("per-key", 10, Duration.ofMinutes(1), Dimension.KEY);
+    RateSubject s = RateSubject.builder().key("key_context").build();
+    Context caller = vertx.getOrCreateContext();
+    CompletableFuture<Boolean> onCaller = new CompletableFuture<>();
+
+    caller.runOnContext(v -> redis.check(List.of(policy), s, 1)
+        .onComplete(ar -> onCaller.complete(ar.succeeded() && Vertx.currentContext() == caller)));
+
+    assertThat(onCaller.get(10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
