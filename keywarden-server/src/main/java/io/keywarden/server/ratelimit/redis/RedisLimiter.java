@@ -387,8 +387,12 @@ public final class RedisLimiter implements Limiter {
     for (int i = 0; i < cs.size; i++) {
       RatePolicy p = cs.policies[i];
       switch (p.window()) {
-        case RateWindow.Rolling w -> r.arg("r").arg(p.limit()).arg(w.micros()).arg(w.subWindows())
-            .arg(0).arg(0).arg(0);
+        case RateWindow.Rolling w -> {
+          long window = w.micros();
+          long slice = Math.ceilDiv(window, w.subWindows());
+          r.arg("r").arg(p.limit()).arg(window).arg(w.subWindows()).arg(slice)
+              .arg(Math.max(1, Math.ceilDiv(slice, 1L << 32))).arg(Math.ceilDiv(window, p.limit()));
+        }
         case RateWindow.CalendarMonth m -> {
           Period period = period(m.zone(), now);
           r.arg("m").arg(p.limit()).arg(period.start).arg(period.end).arg(period.nextEnd)

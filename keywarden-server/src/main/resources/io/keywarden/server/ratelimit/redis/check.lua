@@ -11,7 +11,8 @@
 -- ARGV[3]: cost (c, p)
 -- ARGV[4]: grace in ms added to every key's expiry (covers clock skew between nodes)
 -- ARGV[5 + 7(i-1) ...]: policy i, seven values:
---   rolling:  "r", limit, window us, sub-windows, 0, 0, 0
+--   rolling:  "r", limit, window us, sub-windows k, slice us (ceil(window / k)), quantum of the
+--             offsets (1, or ceil(slice / 2^32)), spacing for a new counter (ceil(window / limit))
 --   calendar: "m", limit, period start us, period end us, next period end us,
 --             units the ledger holds for this period, units it holds for the next
 --
@@ -63,125 +64,151 @@ local function max(a, b)
   return b
 end
 
+-- The stored state of a counter of this type, or nil if there is none (or not one we can read:
+-- a value of another type or format is replaced, never an error that would stop every check)
+local function decode(raw, kind)
+  if not raw then
+    return nil
+  end
+  local ok, a = pcall(cmsgpack.unpack, raw)
+  if ok and type(a) == 'table' and a[1] == kind then
+    return a
+  end
+  return nil
+end
+
 -- Rolling counter ----------------------------------------------------------------------------
+--
+-- The state is the stored array itself, changed in place and stored again as it is:
+--   a[2] last time, a[3] spacing, a[4] tat, a[5] steps, from a[6]: slice, units, offset triples.
 
 local Rolling = {}
 Rolling.__index = Rolling
 
-local function newRolling(key, limit, window, k, raw)
-  local c = setmetatable({key = key, limit = limit, window = window, k = k}, Rolling)
-  c.slice = cdiv(window, k)
-  c.quantum = max(1, cdiv(c.slice, 4294967296))
-  c.ring = {} -- {slice, units, offset} oldest first, non-empty only
-  c.total = 0
-  if raw then
-    local a = cmsgpack.unpack(raw)
-    c.existed = true
+local function newRolling(key, limit, window, k, slice, quantum, spacing, raw)
+  local c = setmetatable({key = key, limit = limit, window = window, k = k, slice = slice,
+    quantum = quantum, total = 0, last = false, a = false, cur = 0}, Rolling)
+  local a = decode(raw, 1)
+  if a then
     c.last = a[2]
-    c.spacing = a[3]
-    c.tat = a[4]
-    c.steps = a[5]
-    for j = 6, #a, 3 do
-      c.ring[#c.ring + 1] = {a[j], a[j + 1], a[j + 2]}
-      c.total = c.total + a[j + 1]
+    local total = 0
+    for j = 7, #a, 3 do
+      total = total + a[j]
     end
+    c.total = total
   else
-    c.spacing = cdiv(window, limit)
-    c.tat = 0
-    c.steps = 0
+    a = {1, 0, spacing, 0, 0} -- the spacing comes from the limit when the counter is made
   end
+  c.a = a
   return c
 end
 
-function Rolling:latest(e)
-  return e[1] * self.slice + e[3] * self.quantum
+-- Drops the ring from a[6] up to (not including) a[f].
+local function dropBefore(a, f)
+  local n = #a
+  local j = 6
+  for i = f, n do
+    a[j] = a[i]
+    j = j + 1
+  end
+  for i = n, j, -1 do
+    a[i] = nil
+  end
 end
 
 function Rolling:used(t)
-  -- advance: slices more than k behind the current one, and slices whose latest admission has
-  -- left the window, go (oldest first; each later slice's latest admission is later still)
-  local ring = self.ring
-  if #ring > 0 then
-    local lo = fdiv(t, self.slice) - self.k
-    local f = 1
-    while f <= #ring do
-      local e = ring[f]
-      if e[1] >= lo and self:latest(e) + self.window > t then
+  local a, slice, quantum, window = self.a, self.slice, self.quantum, self.window
+  local cur = fdiv(t, slice)
+  self.cur = cur
+  local n = #a
+  if n > 5 then
+    -- slices more than k behind the current one, and slices whose latest admission has left the
+    -- window, go (oldest first; each later slice's latest admission is later still)
+    local lo = cur - self.k
+    local f = 6
+    local total = self.total
+    while f <= n do
+      if a[f] >= lo and a[f] * slice + a[f + 2] * quantum + window > t then
         break
       end
-      self.total = self.total - e[2]
-      f = f + 1
+      total = total - a[f + 1]
+      f = f + 3
     end
-    if f > 1 then
-      local kept = {}
-      for j = f, #ring do
-        kept[#kept + 1] = ring[j]
-      end
-      self.ring = kept
+    if f > 6 then
+      dropBefore(a, f)
+      self.total = total
     end
   end
+  local steps, tat = a[5], a[4]
   local b = 0
-  if self.steps ~= 0 and self.tat > t then
-    b = min(self.steps, cdiv(self.tat - t, self.spacing))
+  if steps ~= 0 and tat > t then
+    b = cdiv(tat - t, a[3])
+    if b > steps then b = steps end
   end
-  self.steps = b
+  a[5] = b
   if b == 0 or self.total == 0 then
-    self.ring = {}
+    dropBefore(a, #a + 1)
     self.total = 0
-    self.steps = 0
-    self.tat = 0
+    a[4] = 0
+    a[5] = 0
     return 0
   end
   return min(b, self.total)
 end
 
 function Rolling:charge(t, units)
-  local sp = self.spacing
+  local a = self.a
+  local sp = a[3]
   local top = t + self.window + (units - 1) * sp
-  if self.steps == 0 then
-    self.tat = top
+  if a[5] == 0 then
+    a[4] = top
   else
-    self.tat = max(top, self.tat + units * sp)
+    a[4] = max(top, a[4] + units * sp)
   end
-  self.steps = self.steps + units
-  local s = fdiv(t, self.slice)
+  a[5] = a[5] + units
+  local s = self.cur
   local offset = t - s * self.slice
   if self.quantum ~= 1 then
     offset = cdiv(offset, self.quantum)
   end
-  local ring = self.ring
-  local e = ring[#ring]
-  if e and e[1] == s then
-    e[2] = e[2] + units
-    e[3] = offset
+  local n = #a
+  if n > 5 and a[n - 2] == s then
+    a[n - 1] = a[n - 1] + units
+    a[n] = offset
   else
-    ring[#ring + 1] = {s, units, offset}
+    a[n + 1] = s
+    a[n + 2] = units
+    a[n + 3] = offset
   end
   self.total = self.total + units
 end
 
 function Rolling:emptyAt(t)
-  if self.steps == 0 or self.total == 0 then
+  local a = self.a
+  if a[5] == 0 or self.total == 0 then
     return t
   end
-  return min(self.tat, self:latest(self.ring[#self.ring]) + self.window)
+  local n = #a
+  return min(a[4], a[n - 2] * self.slice + a[n] * self.quantum + self.window)
 end
 
 function Rolling:admissibleAt(t, need)
-  if min(self.steps, self.total) <= need then
+  local a = self.a
+  local steps, total = a[5], self.total
+  if min(steps, total) <= need then
     return t
   end
   local byStaircase = t
-  if self.steps > need then
-    byStaircase = self.tat - need * self.spacing
+  if steps > need then
+    byStaircase = a[4] - need * a[3]
   end
   local byRing = t
-  if self.total > need then
-    local left = self.total
-    for _, e in ipairs(self.ring) do
-      left = left - e[2]
+  if total > need then
+    local left = total
+    for j = 6, #a, 3 do
+      left = left - a[j + 1]
       if left <= need then
-        byRing = self:latest(e) + self.window
+        byRing = a[j] * self.slice + a[j + 2] * self.quantum + self.window
         break
       end
     end
@@ -194,13 +221,8 @@ function Rolling:windowMicros(t)
 end
 
 function Rolling:encode()
-  local a = {1, self.last, self.spacing, self.tat, self.steps}
-  for _, e in ipairs(self.ring) do
-    a[#a + 1] = e[1]
-    a[#a + 1] = e[2]
-    a[#a + 1] = e[3]
-  end
-  return cmsgpack.pack(a)
+  self.a[2] = self.last
+  return cmsgpack.pack(self.a)
 end
 
 -- Calendar counter ---------------------------------------------------------------------------
@@ -211,9 +233,8 @@ Calendar.__index = Calendar
 local function newCalendar(key, limit, start, stop, nextStop, seed, seedNext, raw)
   local c = setmetatable({key = key, limit = limit, quota = true, seed = seed, seedNext = seedNext,
     periodStart = start, periodEnd = stop, nextEnd = nextStop}, Calendar)
-  if raw then
-    local a = cmsgpack.unpack(raw)
-    c.existed = true
+  local a = decode(raw, 2)
+  if a then
     c.last = a[2]
     c.storedStart = a[3]
     c.storedCount = a[4]
@@ -267,15 +288,15 @@ for i = 1, n do
   local b = 5 + 7 * (i - 1)
   local limit = tonumber(ARGV[b + 1])
   local raw = redis.call('GET', KEYS[i])
-  if not raw then raw = nil end
   local c
   if ARGV[b] == 'r' then
-    c = newRolling(KEYS[i], limit, tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), raw)
+    c = newRolling(KEYS[i], limit, tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]),
+      tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5]), tonumber(ARGV[b + 6]), raw)
   else
     c = newCalendar(KEYS[i], limit, tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]),
       tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5]), tonumber(ARGV[b + 6]), raw)
   end
-  -- each counter's time never goes back (Counter.time)
+  -- each counter's time never goes back before its latest charge (Counter.time)
   local t = now
   if c.last and now < c.last then
     t = c.last
@@ -310,9 +331,6 @@ if mode == 'u' then
   for i = 1, n do
     out[#out + 1] = used[i]
     out[#out + 1] = cs[i]:emptyAt(times[i]) - times[i]
-    if cs[i].existed then
-      store(cs[i], times[i])
-    end
   end
   return quotas(out)
 end
@@ -364,8 +382,13 @@ else
   end
 end
 
-for i = 1, n do
-  if cs[i].existed or (admit and mode == 'c') then
+-- Only a charge writes. What reading a counter changes (slices that left the window, the
+-- staircase's steps) follows from the stored state and the time alone, so it need not be kept; and
+-- the stored time is that of the latest charge, which is all the estimates rely on (a request at
+-- an earlier time than a rejection or a peek, but not than the latest charge, is decided soundly).
+-- A flood of rejected requests therefore costs Redis reads only.
+if admit and mode == 'c' then
+  for i = 1, n do
     store(cs[i], times[i])
   end
 end

@@ -64,6 +64,8 @@ class RedisLimiterSemanticsTest {
         new RatePolicy("per-ip-burst", 7, RateWindow.rolling(Duration.ofMillis(250), 3), Set.of(Dimension.CLIENT_IP)),
         new RatePolicy("per-user-hour", 90, RateWindow.rolling(Duration.ofHours(1), 60), Set.of(Dimension.USER)),
         new RatePolicy("global", 200, RateWindow.rolling(Duration.ofSeconds(30), 7), Set.of()),
+        // 12-hour slices: latest-admission offsets in quanta of 11 us, rounded up
+        new RatePolicy("per-key-day", 150, RateWindow.rolling(Duration.ofDays(1), 2), Set.of(Dimension.KEY)),
         RatePolicy.monthlyQuota("monthly", 400, Dimension.WORKSPACE),
         new RatePolicy("monthly-paris", 350, RateWindow.calendarMonth(ZoneId.of("Europe/Paris")), Set.of(Dimension.KEY)));
     List<RateSubject> subjects = new ArrayList<>();
