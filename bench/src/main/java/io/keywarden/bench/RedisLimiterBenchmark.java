@@ -11,7 +11,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code check}: one check at a time, waited for: the latency of a round trip plus the script;
  *   <li>{@code check64InFlight}: 64 checks sent before waiting for them (pipelined on the one
- *       connection), reported per check: what a busy gateway node gets.
+ *       connection), reported per check: what a busy gateway node gets;
+ *   <li>{@code ping}, {@code ping64InFlight}: the same with a bare PING on a connection of the same
+ *       client, the reference to compare with (the {@code policies} parameter does not apply).
  * </ul>
  *
  * At the end of each trial it prints the EVALSHA calls Redis counted (INFO commandstats) per check
@@ -57,6 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class RedisLimiterBenchmark {
   private static final int IN_FLIGHT = 64;
+  private static final Request PING = Request.cmd(Command.PING);
 
   @Param({"1", "4"})
   public int policies;
@@ -67,6 +72,8 @@ public class RedisLimiterBenchmark {
   private List<RatePolicy> ps;
   private RateSubject subject;
   private long checks;
+  private Redis pingClient;
+  private RedisConnection pingConnection;
   private long evalshaBefore;
 
   @Setup(Level.Trial)
@@ -84,6 +91,8 @@ public class RedisLimiterBenchmark {
         RatePolicy.monthlyQuota("monthly", 1_000_000_000_000L, Dimension.KEY));
     ps = all.subList(0, policies);
     subject = RateSubject.builder().key("key_01HZX3").workspace("ws_01HZX3").clientIp("203.0.113.7").build();
+    pingClient = Redis.createClient(vertx, url);
+    pingConnection = pingClient.connect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     checks = 0;
     evalshaBefore = evalshaCalls();
   }
@@ -91,10 +100,30 @@ public class RedisLimiterBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     long trips = evalshaCalls() - evalshaBefore;
-    System.out.printf("%n[%d policies] %d checks, %d EVALSHA: %.3f round trips per check; fallbacks %d%n",
-        policies, checks, trips, (double) trips / checks, limiter.fallbacks());
+    if (checks > 0) { // not for the PING references
+      System.out.printf("%n[%d policies] %d checks, %d EVALSHA: %.3f round trips per check; fallbacks %d%n",
+          policies, checks, trips, (double) trips / checks, limiter.fallbacks());
+    }
     limiter.close();
+    pingClient.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The reference: one PING round trip on a connection of the same client, waited for. */
+  @Benchmark
+  public Object ping() {
+    return pingConnection.send(PING).toCompletionStage().toCompletableFuture().join();
+  }
+
+  /** The reference for {@link #check64InFlight}: 64 PINGs in flight, per PING. */
+  @Benchmark
+  @OperationsPerInvocation(IN_FLIGHT)
+  public Object ping64InFlight() {
+    List<Future<Response>> fs = new ArrayList<>(IN_FLIGHT);
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      fs.add(pingConnection.send(PING));
+    }
+    return Future.all(fs).toCompletionStage().toCompletableFuture().join();
   }
 
   @Benchmark

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keywarden.core.ratelimit.Dimension;
 import io.keywarden.core.ratelimit.LocalRateLimiter;
+import io.keywarden.core.ratelimit.QuotaLedger;
 import io.keywarden.core.ratelimit.RateOutcome;
 import io.keywarden.core.ratelimit.RatePolicy;
 import io.keywarden.core.ratelimit.RateSubject;
@@ -15,6 +16,7 @@ import io.keywarden.testkit.MutableClock;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -156,8 +158,8 @@ class RedisLimiterFailureTest {
       for (int i = 0; i < 4; i++) {
         assertThat(await(l.check(List.of(quota), subject, 1)).remaining()).isEqualTo(9 - i);
       }
-      String id = io.keywarden.core.ratelimit.QuotaLedger.counterId(quota, subject);
-      long march = java.time.Instant.parse("2026-03-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+      String id = QuotaLedger.counterId(quota, subject);
+      long march = Instant.parse("2026-03-01T00:00:00Z").getEpochSecond() * 1_000_000L;
       assertThat(ledger.recorded(id, march)).isEqualTo(4);
 
       server.stop();

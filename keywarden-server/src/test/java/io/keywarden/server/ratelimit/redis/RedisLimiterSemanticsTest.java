@@ -15,6 +15,7 @@ import io.keywarden.testkit.MutableClock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -179,6 +180,31 @@ class RedisLimiterSemanticsTest {
         .onComplete(ar -> onCaller.complete(ar.succeeded() && Vertx.currentContext() == caller)));
 
     assertThat(onCaller.get(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aCounterKeyExpiresWhenTheCounterWillBeEmptyPlusOneSecond() {
+    RatePolicy policy = RatePolicy.rolling("per-key", 10, Duration.ofMinutes(1), Dimension.KEY);
+    RateSubject s = RateSubject.builder().key("key_expiry").build();
+
+    await(redis.check(List.of(policy), s, 1));
+    long pttl = TestRedis.call(vertx, TestRedis.sharedUrl(), Command.PTTL,
+        prefix + QuotaLedger.counterId(policy, s)).toLong();
+
+    assertThat(pttl).isBetween(59_000L, 61_000L);
+  }
+
+  @Test
+  void aForeignValueUnderACounterKeyIsReplacedRatherThanFailingEveryCheck() {
+    RatePolicy policy = RatePolicy.rolling("per-key", 10, Duration.ofMinutes(1), Dimension.KEY);
+    RateSubject s = RateSubject.builder().key("key_foreign").build();
+    TestRedis.call(vertx, TestRedis.sharedUrl(), Command.SET, prefix + QuotaLedger.counterId(policy, s), "not ours");
+
+    RateOutcome o = await(redis.check(List.of(policy), s, 1));
+
+    assertThat(o.allowed()).isTrue();
+    assertThat(o.remaining()).isEqualTo(9);
+    assertThat(redis.fallbacks()).isZero();
   }
 
   @Test
