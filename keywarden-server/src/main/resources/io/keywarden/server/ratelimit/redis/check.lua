@@ -17,10 +17,10 @@
 --             units the ledger holds for this period, units it holds for the next
 --
 -- Stored state (cmsgpack array), in a string key that expires when the counter is empty:
---   rolling:  {1, last time, spacing, tat, steps, slice, units, offset, slice, units, offset, ...}
+--   rolling:  {1, latest charge time, spacing, tat, steps, slice, units, offset, slice, units, offset, ...}
 --             (non-empty slices only, oldest first; offset of the slice's latest admission from
 --             the slice's start, in quanta, rounded up)
---   calendar: {2, last time, period start, units}
+--   calendar: {2, latest charge time, period start, units}
 --
 -- Returns (integers):
 --   c, p: allowed (1/0), reported policy (1-based), remaining, reset us, retry-after us, window us,

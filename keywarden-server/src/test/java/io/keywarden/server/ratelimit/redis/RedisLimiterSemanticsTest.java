@@ -135,6 +135,27 @@ class RedisLimiterSemanticsTest {
   }
 
   @Test
+  void aNodeWhoseClockLagsIsDecidedAtTheTimeOfTheLatestCharge() {
+    MutableClock lagging = MutableClock.at(clock.instant().minusSeconds(30));
+    RedisLimiter behind = new RedisLimiter(vertx, RedisLimiter.Options.of(TestRedis.sharedUrl())
+        .withKeyPrefix(prefix).withTimeout(Duration.ofSeconds(5)), lagging, new InMemoryLedger(),
+        LocalRateLimiter.builder().clock(lagging).build());
+    try {
+      await(behind.whenHealthy());
+      RatePolicy policy = RatePolicy.rolling("per-key", 1, Duration.ofMinutes(1), Dimension.KEY);
+      RateSubject s = RateSubject.builder().key("key_skew").build();
+
+      assertThat(await(redis.check(List.of(policy), s, 1)).allowed()).isTrue();
+      RateOutcome late = await(behind.check(List.of(policy), s, 1));
+
+      assertThat(late.allowed()).isFalse();
+      assertThat(late.retryAfter()).isEqualTo(Duration.ofMinutes(1)); // not 90 s
+    } finally {
+      behind.close();
+    }
+  }
+
+  @Test
   void aRejectionByOnePolicyConsumesNothingInTheOthers() {
     RatePolicy wide = RatePolicy.rolling("wide", 100, Duration.ofMinutes(1), Dimension.KEY);
     RatePolicy narrow = RatePolicy.rolling("narrow", 3, Duration.ofMinutes(1), Dimension.KEY);
