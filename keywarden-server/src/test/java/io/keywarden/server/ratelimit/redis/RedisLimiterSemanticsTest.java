@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Redis backend decides exactly as the in-process limiter does, and is shared between nodes. */
 class RedisLimiterSemanticsTest {
@@ -56,8 +59,9 @@ class RedisLimiterSemanticsTest {
     return l;
   }
 
-  @Test
-  void randomMultiPolicyTrafficIsDecidedExactlyAsTheLocalLimiterDecidesIt() {
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {20261122, 7, 424242})
+  void randomMultiPolicyTrafficIsDecidedExactlyAsTheLocalLimiterDecidesIt(long seed) {
     List<RatePolicy> all = List.of(
         new RatePolicy("per-key-second", 5, RateWindow.rolling(Duration.ofSeconds(1), 10), Set.of(Dimension.KEY)),
         new RatePolicy("per-key-10s", 20, RateWindow.rolling(Duration.ofSeconds(10), 4), Set.of(Dimension.KEY)),
@@ -75,7 +79,7 @@ class RedisLimiterSemanticsTest {
           .clientIp("203.0.113." + (k % 3)).user(k == 3 ? null : "user_" + k).build());
     }
     LocalRateLimiter local = LocalRateLimiter.builder().clock(clock).build();
-    Random random = new Random(20261122);
+    Random random = new Random(seed);
     int admitted = 0;
     int rejected = 0;
     for (int step = 0; step < 3000; step++) {
@@ -152,6 +156,27 @@ class RedisLimiterSemanticsTest {
       assertThat(late.retryAfter()).isEqualTo(Duration.ofMinutes(1)); // not 90 s
     } finally {
       behind.close();
+    }
+  }
+
+  @Test
+  void aQuotaCountIsNeverTakenBelowWhatTheLedgerHolds() {
+    InMemoryLedger ledger = new InMemoryLedger();
+    RedisLimiter withLedger = limiter(vertx, ledger);
+    try {
+      RatePolicy quota = RatePolicy.monthlyQuota("monthly", 20, Dimension.KEY);
+      RateSubject s = RateSubject.builder().key("key_ledger").build();
+      await(withLedger.check(List.of(quota), s, 2));
+      long january = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+      // e.g. units the local fallback counted while Redis did not answer
+      ledger.update(QuotaLedger.counterId(quota, s), january, 7);
+
+      RateOutcome o = await(withLedger.check(List.of(quota), s, 1));
+
+      assertThat(o.remaining()).isEqualTo(12);
+      assertThat(ledger.recorded(QuotaLedger.counterId(quota, s), january)).isEqualTo(8);
+    } finally {
+      withLedger.close();
     }
   }
 
