@@ -245,7 +245,7 @@ public final class RedisLimiter implements Limiter {
     long now = clock.getAsLong();
     return onCallersContext(send(c, request(cs, "u", now, 1)).transform(ar -> {
       if (ar.failed()) {
-        failed(c, ar.cause());
+        markDown(ar.cause()); // leave Redis until it answers again
         return fallback(() -> fallback.usage(policies, subject));
       }
       Response r = ar.result();
@@ -317,7 +317,7 @@ public final class RedisLimiter implements Limiter {
     long now = clock.getAsLong();
     return onCallersContext(send(c, request(cs, consume ? "c" : "p", now, cost)).transform(ar -> {
       if (ar.failed()) {
-        failed(c, ar.cause());
+        markDown(ar.cause()); // leave Redis until it answers again
         return fallback(() -> local(policies, subject, cost, consume));
       }
       Response r = ar.result();
@@ -431,11 +431,6 @@ public final class RedisLimiter implements Limiter {
   }
 
   // Health -----------------------------------------------------------------------------------
-
-  /** A request on {@code c} failed: leave Redis until it answers again. */
-  private void failed(RedisConnection c, Throwable cause) {
-    markDown(cause);
-  }
 
   private void markDown(Throwable cause) {
     State prev;
