@@ -59,9 +59,17 @@ public final class Forwarder {
    * @param removeHeaders lower-case names of incoming headers not to forward (e.g. the credential)
    * @param identityPrefix lower-case prefix of the identity family, stripped from the request
    * @param addHeaders headers to add (the identity of the decision), name then value, in order
+   * @param timeouts the route's timeouts; {@code null} for the upstream's own
    */
   public record Spec(String forwardedFor, Set<String> removeHeaders, String identityPrefix,
-      List<Map.Entry<String, String>> addHeaders) {}
+      List<Map.Entry<String, String>> addHeaders, Upstream.Timeouts timeouts) {
+
+    /** A spec with the upstream's own timeouts. */
+    public Spec(String forwardedFor, Set<String> removeHeaders, String identityPrefix,
+        List<Map.Entry<String, String>> addHeaders) {
+      this(forwardedFor, removeHeaders, identityPrefix, addHeaders, null);
+    }
+  }
 
   private final Map<String, HttpClientAgent> clients = new HashMap<>();
   private final Map<String, Upstream> upstreams = new HashMap<>();
@@ -99,7 +107,7 @@ public final class Forwarder {
         .setHost(up.baseUrl().getHost())
         .setPort(up.port())
         .setURI(up.basePath() + pathAndQuery)
-        .setConnectTimeout(up.connectTimeout().toMillis());
+        .setConnectTimeout((spec.timeouts() == null ? up.connectTimeout() : spec.timeouts().connect()).toMillis());
     MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
     copyRequestHeaders(in, spec, headers);
     headers.set(HttpHeaders.HOST, up.port() == 80 ? up.baseUrl().getHost() : up.baseUrl().getHost() + ":" + up.port());
@@ -142,7 +150,7 @@ public final class Forwarder {
       });
       // The upstream's silence is timed from the moment the whole request has been sent, so a
       // long upload is not mistaken for a slow upstream.
-      long timeout = up.responseTimeout().toMillis();
+      long timeout = (spec.timeouts() == null ? up.responseTimeout() : spec.timeouts().response()).toMillis();
       if (hasBody) {
         in.pipeTo(req).onComplete(p -> {
           if (p.succeeded()) {

@@ -173,7 +173,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
       }
     }
     var spec = new Forwarder.Spec(client.forwardedFor(), s.strippedHeaders().get(route), s.config().identity().lowerPrefix(),
-        s.config().identity().of(d));
+        s.config().identity().of(d), s.config().timeouts(route));
     s.forwarder().forward(req, route.upstream(), uri, spec, style);
   }
 
