@@ -71,6 +71,9 @@ public final class Forwarder {
     }
   }
 
+  private static final io.vertx.core.Handler<Throwable> UPSTREAM_EXCEPTION =
+      t -> LOG.debug("upstream request failed: {}", t.toString());
+
   private final Map<String, HttpClientAgent> clients = new HashMap<>();
   private final Map<String, Upstream> upstreams = new HashMap<>();
 
@@ -137,6 +140,9 @@ public final class Forwarder {
         return;
       }
       HttpClientRequest req = ar.result();
+      // Failures are answered through the response future below; this only keeps them out of
+      // Vert.x's "unhandled exception" error log.
+      req.exceptionHandler(UPSTREAM_EXCEPTION);
       boolean hasBody = hasBody(in);
       if (hasBody && in.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
         req.setChunked(true);
@@ -175,7 +181,7 @@ public final class Forwarder {
       ErrorStyle style) {
     HttpServerResponse out = in.response();
     client.request(options)
-        .compose(req -> req.connect())
+        .compose(req -> req.exceptionHandler(UPSTREAM_EXCEPTION).connect())
         .onComplete(ar -> {
           if (ar.failed()) {
             in.resume();

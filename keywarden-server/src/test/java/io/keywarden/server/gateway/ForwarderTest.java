@@ -47,6 +47,7 @@ class ForwarderTest {
     }).requestHandler(req -> {
       switch (req.path()) {
         case "/base/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
+        case "/base/reset" -> req.connection().close();
         case "/base/events" -> {
           // One event now; the stream stays open until the client has seen it and asks for the end.
           var resp = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
@@ -201,6 +202,37 @@ class ForwarderTest {
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(r.body()).isEqualTo("Upstream down.");
     style = ErrorStyle.ENVELOPE;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope", "problem", "text"})
+  void refusedResetAndSilentUpstreamsAre502And502And504InEveryStyle(String name) throws Exception {
+    style = name.equals("text") ? ErrorStyle.text(Map.of(502, "Upstream down.", 504, "Upstream slow.")) : ErrorStyle.named(name);
+    try {
+      Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+      expected.put("/dead/x", 502);
+      expected.put("/reset", 502);
+      expected.put("/slow", 504);
+      for (var e : expected.entrySet()) {
+        var r = http.send(to(e.getKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(e.getKey()).isEqualTo(e.getValue());
+        String code = e.getValue() == 502 ? "bad_gateway" : "gateway_timeout";
+        switch (name) {
+          case "envelope" -> {
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(JSON.readTree(r.body()).get("error").get("code").asText()).isEqualTo(code);
+          }
+          case "problem" -> {
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(JSON.readTree(r.body()).get("status").asInt()).isEqualTo(e.getValue());
+            assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo(code);
+          }
+          default -> assertThat(r.body()).isEqualTo(e.getValue() == 502 ? "Upstream down." : "Upstream slow.");
+        }
+      }
+    } finally {
+      style = ErrorStyle.ENVELOPE;
+    }
   }
 
   @Test
