@@ -1,9 +1,13 @@
 package io.keywarden.server.gateway;
 
 import io.keywarden.core.errors.ErrorCode;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -16,6 +20,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
 import java.net.ConnectException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -76,6 +82,57 @@ public final class Forwarder {
 
   private final Map<String, HttpClientAgent> clients = new HashMap<>();
   private final Map<String, Upstream> upstreams = new HashMap<>();
+  private final Map<String, Target> targets = new HashMap<>();
+
+  /**
+   * One upstream, with what every request to it needs computed once: its {@code Host} header,
+   * base path, and its keep-alive connections per event loop ({@link Lanes}).
+   */
+  private static final class Target {
+    final Upstream upstream;
+    final HttpClientAgent client;
+    final String hostHeader;
+    final String basePath;
+    final HttpConnectOptions connectOptions;
+    final FastThreadLocal<Lanes> lanes = new FastThreadLocal<>() {
+      @Override
+      protected Lanes initialValue() {
+        return new Lanes();
+      }
+    };
+    final Set<HttpClientConnection> open = ConcurrentHashMap.newKeySet();
+    volatile boolean closed;
+
+    Target(Upstream u, HttpClientAgent client) {
+      this.upstream = u;
+      this.client = client;
+      this.hostHeader = u.port() == 80 ? u.baseUrl().getHost() : u.baseUrl().getHost() + ":" + u.port();
+      this.basePath = u.basePath();
+      this.connectOptions = new HttpConnectOptions().setHost(u.baseUrl().getHost()).setPort(u.port())
+          .setConnectTimeout(u.connectTimeout().toMillis());
+    }
+  }
+
+  /**
+   * The keep-alive connections to one upstream owned by one event loop: used by one request at a
+   * time, the most recently used first, and touched only by that event loop's thread, so taking
+   * and returning one costs no lock and no pool bookkeeping. At most the upstream's pool size are
+   * open per event loop; beyond that, requests queue in the Vert.x client's pool.
+   */
+  private static final class Lanes {
+    final ArrayDeque<Lane> idle = new ArrayDeque<>();
+    int open;
+  }
+
+  /** One connection of {@link Lanes}. */
+  private static final class Lane {
+    final HttpClientConnection connection;
+    boolean closed;
+
+    Lane(HttpClientConnection connection) {
+      this.connection = connection;
+    }
+  }
 
   public Forwarder(Vertx vertx, List<Upstream> list) {
     for (Upstream u : list) {
@@ -86,8 +143,10 @@ public final class Forwarder {
           .setConnectTimeout((int) u.connectTimeout().toMillis())
           .setDefaultHost(u.baseUrl().getHost())
           .setDefaultPort(u.port());
-      clients.put(u.name(), vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(u.poolSize())));
+      HttpClientAgent client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(u.poolSize()));
+      clients.put(u.name(), client);
       upstreams.put(u.name(), u);
+      targets.put(u.name(), new Target(u, client));
     }
   }
 
@@ -97,23 +156,24 @@ public final class Forwarder {
    * @param pathAndQuery the path (and query) to ask the upstream for, appended to its base path
    */
   public void forward(HttpServerRequest in, String upstreamName, String pathAndQuery, Spec spec, ErrorStyle style) {
-    Upstream up = upstreams.get(upstreamName);
-    HttpClientAgent client = clients.get(upstreamName);
+    Target target = targets.get(upstreamName);
     HttpServerResponse out = in.response();
-    if (up == null) {
+    if (target == null) {
       in.resume();
       style.write(out, ErrorCode.BAD_GATEWAY, "No upstream named " + upstreamName + " is configured.", "upstream_unknown");
       return;
     }
+    Upstream up = target.upstream;
+    HttpClientAgent client = target.client;
     RequestOptions options = new RequestOptions()
         .setMethod(in.method())
         .setHost(up.baseUrl().getHost())
         .setPort(up.port())
-        .setURI(up.basePath() + pathAndQuery)
+        .setURI(target.basePath.isEmpty() ? pathAndQuery : target.basePath + pathAndQuery)
         .setConnectTimeout((spec.timeouts() == null ? up.connectTimeout() : spec.timeouts().connect()).toMillis());
     MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
     copyRequestHeaders(in, spec, headers);
-    headers.set(HttpHeaders.HOST, up.port() == 80 ? up.baseUrl().getHost() : up.baseUrl().getHost() + ":" + up.port());
+    headers.set(HttpHeaders.HOST, target.hostHeader);
     headers.set("X-Forwarded-For", spec.forwardedFor());
     headers.set("X-Forwarded-Proto", in.isSSL() ? "https" : "http");
     String host = in.authority() == null ? in.getHeader(HttpHeaders.HOST) : in.authority().toString();
@@ -133,7 +193,37 @@ public final class Forwarder {
       forwardUpgrade(in, client, options, style);
       return;
     }
-    client.request(options).onComplete(ar -> {
+    Lanes lanes = target.lanes.get();
+    Lane[] lane = {takeLane(lanes)};
+    Future<HttpClientRequest> request;
+    if (lane[0] != null) {
+      request = lane[0].connection.request(options);
+    } else if (lanes.open < up.poolSize() && !target.closed) {
+      lanes.open++;
+      HttpConnectOptions connect = target.connectOptions;
+      if (spec.timeouts() != null) {
+        connect = new HttpConnectOptions(connect).setConnectTimeout(spec.timeouts().connect().toMillis());
+      }
+      request = client.connect(connect).transform(c -> {
+        if (c.failed()) {
+          lanes.open--;
+          return Future.failedFuture(c.cause());
+        }
+        lane[0] = openLane(target, lanes, c.result());
+        return lane[0].connection.request(options);
+      });
+    } else {
+      request = client.request(options);
+    }
+    // The connection goes back to its lanes once the request is sent and the answer relayed.
+    int[] halves = {0};
+    boolean[] reusable = {true};
+    Runnable half = () -> {
+      if (++halves[0] == 2 && lane[0] != null && reusable[0]) {
+        releaseLane(lanes, lane[0]);
+      }
+    };
+    request.onComplete(ar -> {
       if (ar.failed()) {
         in.resume();
         fail(in, out, style, ar.cause());
@@ -152,7 +242,10 @@ public final class Forwarder {
           fail(in, out, style, rr.cause());
           return;
         }
-        relay(rr.result(), out, req, in.version());
+        HttpClientResponse resp = rr.result();
+        reusable[0] = resp.version() == HttpVersion.HTTP_1_1
+            && !connectionTokens(resp.getHeader(HttpHeaders.CONNECTION)).contains("close");
+        relay(resp, out, req, in.version()).onSuccess(v -> half.run());
       });
       // The upstream's silence is timed from the moment the whole request has been sent, so a
       // long upload is not mistaken for a slow upstream.
@@ -161,13 +254,17 @@ public final class Forwarder {
         in.pipeTo(req).onComplete(p -> {
           if (p.succeeded()) {
             req.idleTimeout(timeout);
+            half.run();
           } else {
             req.reset(0, p.cause());
           }
         });
       } else {
         in.resume();
-        req.end().onSuccess(v -> req.idleTimeout(timeout));
+        req.end().onSuccess(v -> {
+          req.idleTimeout(timeout);
+          half.run();
+        });
       }
     });
   }
@@ -218,13 +315,13 @@ public final class Forwarder {
         && connectionTokens(in.getHeader(HttpHeaders.CONNECTION)).contains("upgrade");
   }
 
-  private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
+  private static Future<Void> relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
       HttpVersion clientVersion) {
     if (out.closed()) {
       if (req != null) {
         req.reset();
       }
-      return;
+      return Future.failedFuture("the client has gone");
     }
     out.setStatusCode(resp.statusCode());
     String message = resp.statusMessage();
@@ -245,7 +342,7 @@ public final class Forwarder {
     if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && clientVersion != HttpVersion.HTTP_2) {
       out.setChunked(true);
     }
-    resp.pipeTo(out).onFailure(t -> {
+    return resp.pipeTo(out).onFailure(t -> {
       if (req != null) {
         req.reset();
       }
@@ -253,6 +350,39 @@ public final class Forwarder {
         out.reset();
       }
     });
+  }
+
+  /** An idle connection of this event loop's lanes, most recently used first; {@code null} if none. */
+  private static Lane takeLane(Lanes lanes) {
+    Lane l;
+    while ((l = lanes.idle.pollFirst()) != null) {
+      if (!l.closed) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  private static Lane openLane(Target target, Lanes lanes, HttpClientConnection c) {
+    Lane lane = new Lane(c);
+    target.open.add(c);
+    c.exceptionHandler(UPSTREAM_EXCEPTION);
+    c.closeHandler(v -> {
+      lane.closed = true;
+      lanes.open--;
+      lanes.idle.remove(lane);
+      target.open.remove(c);
+    });
+    if (target.closed) {
+      c.close();
+    }
+    return lane;
+  }
+
+  private static void releaseLane(Lanes lanes, Lane lane) {
+    if (!lane.closed) {
+      lanes.idle.addFirst(lane);
+    }
   }
 
   /**
@@ -350,6 +480,10 @@ public final class Forwarder {
 
   /** Closes the connection pools. */
   public void close() {
+    for (Target t : targets.values()) {
+      t.closed = true;
+      t.open.forEach(HttpClientConnection::close);
+    }
     clients.values().forEach(HttpClientAgent::close);
   }
 }

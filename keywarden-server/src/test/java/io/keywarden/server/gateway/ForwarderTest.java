@@ -48,6 +48,8 @@ class ForwarderTest {
       switch (req.path()) {
         case "/base/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
         case "/base/reset" -> req.connection().close();
+        case "/base/close" -> req.response().putHeader("Connection", "close")
+            .end(String.valueOf(req.connection().remoteAddress().port()));
         case "/base/events" -> {
           // One event now; the stream stays open until the client has seen it and asks for the end.
           var resp = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
@@ -83,6 +85,7 @@ class ForwarderTest {
                 .putHeader("Keep-Alive", "timeout=5")
                 .putHeader("X-Upstream", "yes")
                 .end(new JsonObject().put("method", req.method().name()).put("uri", req.uri())
+                    .put("peer", req.connection().remoteAddress().port())
                     .put("bytes", bytes.get()).put("headers", headers).encode());
           });
         }
@@ -233,6 +236,27 @@ class ForwarderTest {
     } finally {
       style = ErrorStyle.ENVELOPE;
     }
+  }
+
+  @Test
+  void sequentialRequestsReuseOneKeepAliveConnectionToTheUpstream() throws Exception {
+    Set<Integer> peers = new java.util.HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      peers.add(echo(to("/v1/x?i=" + i).GET().build()).get("peer").asInt());
+    }
+    assertThat(peers).hasSize(1);
+  }
+
+  @Test
+  void anUpstreamThatClosesAfterAnsweringGetsAFreshConnectionNextTime() throws Exception {
+    Set<String> peers = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      var r = http.send(to("/close").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      peers.add(r.body());
+    }
+    assertThat(peers).hasSize(3);
+    assertThat(echo(to("/v1/after-close").GET().build()).get("uri").asText()).isEqualTo("/base/v1/after-close");
   }
 
   @Test
