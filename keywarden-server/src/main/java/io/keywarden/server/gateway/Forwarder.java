@@ -171,21 +171,9 @@ public final class Forwarder {
         .setPort(up.port())
         .setURI(target.basePath.isEmpty() ? pathAndQuery : target.basePath + pathAndQuery)
         .setConnectTimeout((spec.timeouts() == null ? up.connectTimeout() : spec.timeouts().connect()).toMillis());
-    MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
-    copyRequestHeaders(in, spec, headers);
-    headers.set(HttpHeaders.HOST, target.hostHeader);
-    headers.set("X-Forwarded-For", spec.forwardedFor());
-    headers.set("X-Forwarded-Proto", in.isSSL() ? "https" : "http");
-    String host = in.authority() == null ? in.getHeader(HttpHeaders.HOST) : in.authority().toString();
-    if (host != null) {
-      headers.set("X-Forwarded-Host", host);
-    }
-    for (Map.Entry<String, String> h : spec.addHeaders()) {
-      headers.add(h.getKey(), h.getValue());
-    }
-    options.setHeaders(headers);
-
     if (isUpgrade(in)) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      requestHeaders(in, spec, target, headers);
       // Upgrade and Connection are hop-by-hop, but a protocol switch needs them end to end.
       headers.set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
       headers.set(HttpHeaders.CONNECTION, "Upgrade");
@@ -230,6 +218,8 @@ public final class Forwarder {
         return;
       }
       HttpClientRequest req = ar.result();
+      // The headers are written straight into the request's own map (options' would be copied).
+      requestHeaders(in, spec, target, req.headers());
       // Failures are answered through the response future below; this only keeps them out of
       // Vert.x's "unhandled exception" error log.
       req.exceptionHandler(UPSTREAM_EXCEPTION);
@@ -244,7 +234,7 @@ public final class Forwarder {
         }
         HttpClientResponse resp = rr.result();
         reusable[0] = resp.version() == HttpVersion.HTTP_1_1
-            && !connectionTokens(resp.getHeader(HttpHeaders.CONNECTION)).contains("close");
+            && !hasToken(resp.getHeader(HttpHeaders.CONNECTION), "close");
         relay(resp, out, req, in.version()).onSuccess(v -> half.run());
       });
       // The upstream's silence is timed from the moment the whole request has been sent, so a
@@ -312,7 +302,7 @@ public final class Forwarder {
   private static boolean isUpgrade(HttpServerRequest in) {
     String upgrade = in.getHeader(HttpHeaders.UPGRADE);
     return upgrade != null && in.version() == HttpVersion.HTTP_1_1
-        && connectionTokens(in.getHeader(HttpHeaders.CONNECTION)).contains("upgrade");
+        && hasToken(in.getHeader(HttpHeaders.CONNECTION), "upgrade");
   }
 
   private static Future<Void> relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
@@ -335,9 +325,7 @@ public final class Forwarder {
       target.remove(name);
     }
     if (connection != null) {
-      for (String token : connectionTokens(connection)) {
-        target.remove(token);
-      }
+      removeNamedIn(connection, target);
     }
     if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && clientVersion != HttpVersion.HTTP_2) {
       out.setChunked(true);
@@ -385,6 +373,30 @@ public final class Forwarder {
     }
   }
 
+  /** The headers for the upstream: the incoming ones as they may pass, then the gateway's own. */
+  private static void requestHeaders(HttpServerRequest in, Spec spec, Target target, MultiMap headers) {
+    copyRequestHeaders(in, spec, headers);
+    headers.set(HttpHeaders.HOST, target.hostHeader);
+    headers.set(X_FORWARDED_FOR, spec.forwardedFor());
+    headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
+    String host = in.getHeader(HttpHeaders.HOST);
+    if (host == null && in.authority() != null) {
+      host = in.authority().toString();
+    }
+    if (host != null) {
+      headers.set(X_FORWARDED_HOST, host);
+    }
+    for (Map.Entry<String, String> h : spec.addHeaders()) {
+      headers.add(h.getKey(), h.getValue());
+    }
+  }
+
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+
   /**
    * Copies the incoming headers in bulk, then removes the few that must not pass: hop-by-hop,
    * those named in {@code Connection}, those the gateway sets itself, the credential, and the
@@ -398,9 +410,7 @@ public final class Forwarder {
       target.remove(name);
     }
     if (connection != null) {
-      for (String token : connectionTokens(connection)) {
-        target.remove(token);
-      }
+      removeNamedIn(connection, target);
     }
     for (String name : SET_BY_GATEWAY) {
       target.remove(name);
@@ -421,6 +431,50 @@ public final class Forwarder {
       }
       if (forged != null) {
         forged.forEach(target::remove);
+      }
+    }
+  }
+
+  /** Whether the comma-separated {@code header} holds {@code token} (case-insensitive), without allocating. */
+  static boolean hasToken(String header, String token) {
+    if (header == null) {
+      return false;
+    }
+    int n = header.length();
+    int i = 0;
+    while (i < n) {
+      int end = header.indexOf(',', i);
+      if (end < 0) {
+        end = n;
+      }
+      int a = i;
+      int b = end;
+      while (a < b && header.charAt(a) == ' ') {
+        a++;
+      }
+      while (b > a && header.charAt(b - 1) == ' ') {
+        b--;
+      }
+      if (b - a == token.length() && header.regionMatches(true, a, token, 0, b - a)) {
+        return true;
+      }
+      i = end + 1;
+    }
+    return false;
+  }
+
+  /**
+   * Removes from {@code target} the headers that {@code connection} names; the usual values
+   * ({@code keep-alive}, {@code close}, {@code upgrade}) name only hop-by-hop headers that are
+   * removed anyway, and are passed over without allocating.
+   */
+  private static void removeNamedIn(String connection, MultiMap target) {
+    if (connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+      return;
+    }
+    for (String token : connectionTokens(connection)) {
+      if (!HOP_BY_HOP.contains(token)) {
+        target.remove(token);
       }
     }
   }
