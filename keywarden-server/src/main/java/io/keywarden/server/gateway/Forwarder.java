@@ -57,6 +57,21 @@ public final class Forwarder {
   private static final Set<String> SET_BY_GATEWAY = Set.of("host", "x-forwarded-for",
       "x-forwarded-proto", "x-forwarded-host", "forwarded");
 
+  /** {@link #HOP_BY_HOP} as a case-insensitive set (a header map used for its keys). */
+  private static final MultiMap HOP_BY_HOP_SET = caseInsensitiveSet(HOP_BY_HOP);
+
+  /** Incoming request headers never forwarded: hop-by-hop ones and those the gateway sets. */
+  private static final MultiMap NOT_FORWARDED = caseInsensitiveSet(HOP_BY_HOP, SET_BY_GATEWAY);
+
+  @SafeVarargs
+  private static MultiMap caseInsensitiveSet(Set<String>... names) {
+    MultiMap m = MultiMap.caseInsensitiveMultiMap();
+    for (Set<String> set : names) {
+      set.forEach(n -> m.add(n, ""));
+    }
+    return m;
+  }
+
   /**
    * What to change on the way to the upstream.
    *
@@ -318,15 +333,7 @@ public final class Forwarder {
     if (message != null && !message.isEmpty()) {
       out.setStatusMessage(message);
     }
-    MultiMap target = out.headers();
-    target.addAll(resp.headers());
-    String connection = resp.headers().get(HttpHeaders.CONNECTION);
-    for (String name : HOP_BY_HOP) {
-      target.remove(name);
-    }
-    if (connection != null) {
-      removeNamedIn(connection, target);
-    }
+    copyResponseHeaders(resp.headers(), out.headers());
     if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && clientVersion != HttpVersion.HTTP_2) {
       out.setChunked(true);
     }
@@ -404,34 +411,42 @@ public final class Forwarder {
    */
   private static void copyRequestHeaders(HttpServerRequest in, Spec spec, MultiMap target) {
     MultiMap headers = in.headers();
-    target.addAll(headers);
-    String connection = headers.get(HttpHeaders.CONNECTION);
-    for (String name : HOP_BY_HOP) {
-      target.remove(name);
+    String prefix = spec.identityPrefix();
+    Set<String> credential = spec.removeHeaders();
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey();
+      if (NOT_FORWARDED.contains(name) || name.startsWith(":")
+          || (prefix != null && name.regionMatches(true, 0, prefix, 0, prefix.length()))
+          || (!credential.isEmpty() && containsIgnoreCase(credential, name))) {
+        continue;
+      }
+      target.add(name, h.getValue());
     }
+    String connection = headers.get(HttpHeaders.CONNECTION);
     if (connection != null) {
       removeNamedIn(connection, target);
     }
-    for (String name : SET_BY_GATEWAY) {
-      target.remove(name);
-    }
-    for (String name : spec.removeHeaders()) {
-      target.remove(name);
-    }
-    String prefix = spec.identityPrefix();
-    if (prefix != null) {
-      List<String> forged = null;
-      for (String name : headers.names()) {
-        if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.startsWith(":")) {
-          if (forged == null) {
-            forged = new java.util.ArrayList<>(2);
-          }
-          forged.add(name);
-        }
+  }
+
+  private static boolean containsIgnoreCase(Set<String> lowerCase, String name) {
+    for (String s : lowerCase) {
+      if (s.equalsIgnoreCase(name)) {
+        return true;
       }
-      if (forged != null) {
-        forged.forEach(target::remove);
+    }
+    return false;
+  }
+
+  /** Copies an upstream answer's headers but the hop-by-hop ones and those its Connection names. */
+  private static void copyResponseHeaders(MultiMap from, MultiMap target) {
+    for (Map.Entry<String, String> h : from) {
+      if (!HOP_BY_HOP_SET.contains(h.getKey())) {
+        target.add(h.getKey(), h.getValue());
       }
+    }
+    String connection = from.get(HttpHeaders.CONNECTION);
+    if (connection != null) {
+      removeNamedIn(connection, target);
     }
   }
 
