@@ -54,6 +54,10 @@ public final class Forwarder {
   static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
       "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
 
+  /** Methods that may be sent twice (RFC 9110 §9.2.2). */
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+      HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
   private static final Set<String> SET_BY_GATEWAY = Set.of("host", "x-forwarded-for",
       "x-forwarded-proto", "x-forwarded-host", "forwarded");
 
@@ -196,10 +200,25 @@ public final class Forwarder {
       forwardUpgrade(in, client, options, style);
       return;
     }
+    send(in, target, options, spec, style, false);
+  }
+
+  /**
+   * Sends the request on an idle connection of this event loop (or a new one, or the shared pool
+   * when this event loop has {@code pool_size} busy) and relays the answer. A reused connection
+   * can turn out to have been closed by the upstream just as it was taken; an idempotent request
+   * without a body, which nothing has been read from yet, is then sent once more on a fresh
+   * connection, as nginx does, rather than answered with 502.
+   */
+  private static void send(HttpServerRequest in, Target target, RequestOptions options, Spec spec, ErrorStyle style,
+      boolean retry) {
+    HttpServerResponse out = in.response();
+    Upstream up = target.upstream;
     Lanes lanes = target.lanes.get();
-    Lane[] lane = {takeLane(lanes)};
+    Lane[] lane = {retry ? null : takeLane(lanes)};
+    boolean reused = lane[0] != null;
     Future<HttpClientRequest> request;
-    if (lane[0] != null) {
+    if (reused) {
       request = lane[0].connection.request(options);
     } else if (lanes.open < up.poolSize() && !target.closed) {
       lanes.open++;
@@ -207,7 +226,7 @@ public final class Forwarder {
       if (spec.timeouts() != null) {
         connect = new HttpConnectOptions(connect).setConnectTimeout(spec.timeouts().connect().toMillis());
       }
-      request = client.connect(connect).transform(c -> {
+      request = target.client.connect(connect).transform(c -> {
         if (c.failed()) {
           lanes.open--;
           return Future.failedFuture(c.cause());
@@ -216,8 +235,12 @@ public final class Forwarder {
         return lane[0].connection.request(options);
       });
     } else {
-      request = client.request(options);
+      request = target.client.request(options);
     }
+    boolean hasBody = hasBody(in);
+    // Worth a second try on a fresh connection: a stale keep-alive connection, nothing consumed.
+    java.util.function.Predicate<Throwable> retryable = t -> reused && !retry && !hasBody
+        && IDEMPOTENT.contains(in.method()) && !isTimeout(t) && !out.headWritten() && !out.closed();
     // The connection goes back to its lanes once the request is sent and the answer relayed.
     int[] halves = {0};
     boolean[] reusable = {true};
@@ -228,7 +251,11 @@ public final class Forwarder {
     };
     request.onComplete(ar -> {
       if (ar.failed()) {
-        in.resume();
+        if (retryable.test(ar.cause())) {
+          send(in, target, options, spec, style, true);
+          return;
+        }
+        resume(in);
         fail(in, out, style, ar.cause());
         return;
       }
@@ -238,12 +265,17 @@ public final class Forwarder {
       // Failures are answered through the response future below; this only keeps them out of
       // Vert.x's "unhandled exception" error log.
       req.exceptionHandler(UPSTREAM_EXCEPTION);
-      boolean hasBody = hasBody(in);
       if (hasBody && in.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
         req.setChunked(true);
       }
       req.response().onComplete(rr -> {
         if (rr.failed()) {
+          if (retryable.test(rr.cause())) {
+            LOG.debug("upstream {} closed a reused connection; sending {} {} again on a new one",
+                up.name(), in.method(), in.path());
+            send(in, target, options, spec, style, true);
+            return;
+          }
           fail(in, out, style, rr.cause());
           return;
         }
@@ -265,13 +297,20 @@ public final class Forwarder {
           }
         });
       } else {
-        in.resume();
+        resume(in);
         req.end().onSuccess(v -> {
           req.idleTimeout(timeout);
           half.run();
         });
       }
     });
+  }
+
+  /** Lets the request's body flow (or its end be seen); a request already read to its end is left alone. */
+  private static void resume(HttpServerRequest in) {
+    if (!in.isEnded()) {
+      in.resume();
+    }
   }
 
   /**

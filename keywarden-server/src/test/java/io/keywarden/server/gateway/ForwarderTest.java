@@ -35,6 +35,8 @@ class ForwarderTest {
   static int deadPort;
   static volatile ErrorStyle style = ErrorStyle.ENVELOPE;
   static volatile Runnable sseEnd;
+  static final Map<Object, Integer> served = new java.util.concurrent.ConcurrentHashMap<>();
+  static final java.util.concurrent.atomic.AtomicInteger staleCloses = new java.util.concurrent.atomic.AtomicInteger();
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
@@ -45,9 +47,19 @@ class ForwarderTest {
           + " auth=" + ws.headers().contains("Authorization"));
       ws.textMessageHandler(m -> ws.writeTextMessage("echo:" + m));
     }).requestHandler(req -> {
+      int servedBefore = served.merge(req.connection(), 1, Integer::sum) - 1;
       switch (req.path()) {
         case "/base/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
         case "/base/reset" -> req.connection().close();
+        case "/base/stale" -> {
+          // A keep-alive connection the upstream has given up on: it closes on the next request.
+          if (servedBefore > 0) {
+            staleCloses.incrementAndGet();
+            req.connection().close();
+          } else {
+            req.body().onSuccess(b -> req.response().end("fresh"));
+          }
+        }
         case "/base/close" -> req.response().putHeader("Connection", "close")
             .end(String.valueOf(req.connection().remoteAddress().port()));
         case "/base/events" -> {
@@ -97,10 +109,14 @@ class ForwarderTest {
     Upstream up = new Upstream("up", URI.create("http://127.0.0.1:" + upstream.actualPort() + "/base"),
         Duration.ofSeconds(2), Duration.ofMillis(400), 8);
     Upstream dead = Upstream.of("dead", "http://127.0.0.1:" + deadPort);
-    forwarder = new Forwarder(vertx, List.of(up, dead));
+    // The same service with a patient response timeout, for the big uploads: on a busy machine the
+    // upstream may take longer than up's 400 ms to drain what is still in flight after the last byte.
+    Upstream patient = new Upstream("patient", URI.create("http://127.0.0.1:" + upstream.actualPort() + "/base"),
+        Duration.ofSeconds(2), Duration.ofSeconds(60), 8);
+    forwarder = new Forwarder(vertx, List.of(up, dead, patient));
     gateway = vertx.createHttpServer().requestHandler(req -> {
       req.pause();
-      String target = req.path().startsWith("/dead") ? "dead" : "up";
+      String target = req.path().startsWith("/dead") ? "dead" : req.path().startsWith("/upload") ? "patient" : "up";
       var spec = new Forwarder.Spec("203.0.113.7", Set.of("authorization"), "x-keywarden-",
           List.of(Map.entry("X-Keywarden-Key-Id", "key_real"), Map.entry("X-Keywarden-Scopes", "read write")));
       forwarder.forward(req, target, req.uri(), spec, style);
@@ -257,6 +273,22 @@ class ForwarderTest {
     }
     assertThat(peers).hasSize(3);
     assertThat(echo(to("/v1/after-close").GET().build()).get("uri").asText()).isEqualTo("/base/v1/after-close");
+  }
+
+  @Test
+  void anIdempotentRequestOnAConnectionTheUpstreamDroppedIsSentAgainOnAFreshOneButABodyIsNot() throws Exception {
+    int closesBefore = staleCloses.get();
+    for (int i = 0; i < 3; i++) {
+      var r = http.send(to("/stale").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("fresh");
+    }
+    assertThat(staleCloses.get() - closesBefore).as("reused connections were dropped and retried").isGreaterThanOrEqualTo(2);
+
+    var post = http.send(to("/stale").POST(HttpRequest.BodyPublishers.ofString("once")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(502);
+    assertThat(JSON.readTree(post.body()).get("error").get("code").asText()).isEqualTo("bad_gateway");
   }
 
   @Test
