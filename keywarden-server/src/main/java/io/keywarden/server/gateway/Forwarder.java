@@ -1,7 +1,6 @@
 package io.keywarden.server.gateway;
 
 import io.keywarden.core.errors.ErrorCode;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -113,12 +112,8 @@ public final class Forwarder {
     final String hostHeader;
     final String basePath;
     final HttpConnectOptions connectOptions;
-    final FastThreadLocal<Lanes> lanes = new FastThreadLocal<>() {
-      @Override
-      protected Lanes initialValue() {
-        return new Lanes();
-      }
-    };
+    // A plain ThreadLocal: its entries go with the target when a reload replaces it.
+    final ThreadLocal<Lanes> lanes = ThreadLocal.withInitial(Lanes::new);
     final Set<HttpClientConnection> open = ConcurrentHashMap.newKeySet();
     volatile boolean closed;
 
