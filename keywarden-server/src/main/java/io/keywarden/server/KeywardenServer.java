@@ -142,6 +142,8 @@ public final class KeywardenServer implements AutoCloseable {
           .setHost(s.bind())
           .setPort(s.gatewayPort())
           .setHttp2ClearTextEnabled(true)
+          // The gateway touches each request only on its event loop: no write synchronization.
+          .setStrictThreadMode(true)
           .setTcpNoDelay(true);
       List<HttpServer> gatewayServers = new ArrayList<>();
       for (int i = 0; i < loops; i++) {
