@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The headers that tell the upstream who is calling, from an allowed decision: key id, kind,
- * type, environment, workspace, project, user (user keys) and the effective scopes
+ * type, environment, workspace, project, user (user keys), the project allow-list of user keys
+ * that have one ({@code Allowed-Projects}, space-separated) and the effective scopes
  * (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
  * every incoming header with that prefix first, so a client can never forge one.
  */
@@ -51,6 +52,10 @@ public final class IdentityHeaders {
     }
     if (k.kind() == KeyKind.USER) {
       h.add(Map.entry(prefix + "User-Id", k.ownerUserId()));
+      if (!k.projectIds().isEmpty()) {
+        // The key's project allow-list, so that the upstream can narrow its listings to it.
+        h.add(Map.entry(prefix + "Allowed-Projects", String.join(" ", k.projectIds())));
+      }
     }
     var scopes = decision.effectiveScopes();
     if (scopes != null) {

@@ -45,6 +45,25 @@ class IdentityHeadersTest {
   }
 
   @Test
+  void anAllowListedUserKeyNamesItsAllowedProjectsSoTheUpstreamCanFilterListings() {
+    try (Keywarden kw = Keywarden.builder().dataDir(dir).lastUsedFlushInterval(Duration.ZERO).open()) {
+      var ws = kw.store().createWorkspace("Acme", "default", null, Actor.SYSTEM);
+      var a = kw.store().createProject(ws.id(), "a", Actor.SYSTEM);
+      var b = kw.store().createProject(ws.id(), "b", Actor.SYSTEM);
+      var user = kw.store().createUser("ada@example.com", "Ada", Actor.SYSTEM);
+      kw.store().putMembership(ws.id(), user.id(), "owner", List.of(), null, Actor.SYSTEM);
+      var req = NewKeyRequest.userKey(ws.id(), user.id(), "ci", List.of("read")).withProjects(List.of(a.id(), b.id()));
+      var key = kw.keys().create(req, Actor.SYSTEM);
+      var d = kw.verify(VerifyRequest.ofKey(key.secret()));
+      assertThat(d.isValid()).isTrue();
+
+      var headers = new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX).of(d);
+
+      assertThat(headers).contains(Map.entry("X-Keywarden-Allowed-Projects", a.id() + " " + b.id()));
+    }
+  }
+
+  @Test
   void anonymousRequestsCarryNoIdentityAndThePrefixIsChecked() {
     assertThat(new IdentityHeaders("X-Acme-").of(null)).isEmpty();
     assertThat(new IdentityHeaders("X-Acme-").lowerPrefix()).isEqualTo("x-acme-");
