@@ -28,8 +28,9 @@ public final class ApiRouter {
     this.router = router;
   }
 
-  /** Builds the router for a node. */
-  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings) {
+  /** Builds the router for a node; {@code limits} may be {@code null} (no rate limits). */
+  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings,
+      io.keywarden.server.ratelimit.RateLimits limits) {
     Router r = Router.router(vertx);
     ApiRouter api = new ApiRouter(r);
     r.route().handler(RequestIds::assign);
@@ -42,7 +43,7 @@ public final class ApiRouter {
     health.mount(r);
     api.routes.addAll(health.routes());
 
-    OperatorAuth auth = new OperatorAuth(kw);
+    OperatorAuth auth = new OperatorAuth(kw, limits);
     List<Endpoint> endpoints = List.of(
         new VerifyApi(kw, auth, vertx),
         new WorkspacesApi(kw, auth),
