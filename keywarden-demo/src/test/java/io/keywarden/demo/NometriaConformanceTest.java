@@ -214,4 +214,75 @@ class NometriaConformanceTest {
     var r = h.get("/v1/projects").as("ci").header("X-Keywarden-Workspace-Id", h.world.id("workspace.other")).send();
     assertThat(r.data()).extracting(p -> p.get("id").asText()).doesNotContain(h.world.id("project.other"));
   }
+
+  private static long num(DemoHarness.Reply r, String header) {
+    return Long.parseLong(r.header(header));
+  }
+
+  @Test
+  void rateLimitHeadersAreIncludedInEveryResponse() {
+    var first = h.get("/v1/projects").as("ci").send();
+    var second = h.get("/v1/deployments").as("readonly").send();
+    var denied = h.call("POST", "/v1/deployments").as("readonly").json(deployBody("project.web")).send();
+    assertThat(num(first, "X-RateLimit-Limit")).isEqualTo(120);
+    assertThat(num(second, "X-RateLimit-Remaining")).isEqualTo(num(first, "X-RateLimit-Remaining") - 1);
+    long now = h.clock.instant().getEpochSecond();
+    assertThat(num(first, "X-RateLimit-Reset")).as("epoch seconds").isBetween(now + 1, now + 60);
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(first.header("X-RateLimit-Limit")).isNotNull();
+  }
+
+  @Test
+  void theFreeTierAllows30RequestsPerMinuteThen429WithRetryAfter() {
+    h.clock.advance(Duration.ofMinutes(1));
+    for (int i = 0; i < 30; i++) {
+      assertThat(h.get("/v1/projects").as("free").status()).as("request %d", i + 1).isEqualTo(200);
+    }
+    var limited = h.get("/v1/projects").as("free").send();
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(limited.errorCode()).isEqualTo("rate_limited");
+    assertThat(num(limited, "X-RateLimit-Limit")).isEqualTo(30);
+    assertThat(num(limited, "X-RateLimit-Remaining")).isZero();
+    long retry = num(limited, "Retry-After");
+    assertThat(retry).isBetween(1L, 60L);
+    h.clock.advance(Duration.ofSeconds(retry));
+    assertThat(h.get("/v1/projects").as("free").status()).isEqualTo(200);
+  }
+
+  @Test
+  void theLimitIsPerAccountSoEveryKeyOfTheAccountSharesIt() {
+    h.clock.advance(Duration.ofMinutes(1));
+    Management.Key second = newKey("workspace.free", "user.cy", List.of("read"), "none");
+    for (int i = 0; i < 15; i++) {
+      assertThat(h.get("/v1/projects").as("free").status()).isEqualTo(200);
+      assertThat(h.get("/v1/projects").key(second.secret()).status()).isEqualTo(200);
+    }
+    assertThat(h.get("/v1/projects").key(second.secret()).status()).isEqualTo(429);
+  }
+
+  @Test
+  void theProAndTeamTiersAllow120And600RequestsPerMinute() {
+    h.clock.advance(Duration.ofMinutes(1));
+    assertThat(num(h.get("/v1/projects").as("ci").send(), "X-RateLimit-Limit")).isEqualTo(120);
+    String ws = h.api.workspace("Bigger", "team");
+    String user = h.api.user("dee+" + System.nanoTime() + "@big.example", "Dee");
+    h.api.member(ws, user, "owner", null);
+    Management.Key k = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", user, "name", "k", "scopes", List.of("read")));
+    for (int i = 0; i < 600; i++) {
+      assertThat(h.get("/v1/projects").key(k.secret()).status()).isEqualTo(200);
+    }
+    var limited = h.get("/v1/projects").key(k.secret()).send();
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(num(limited, "X-RateLimit-Limit")).isEqualTo(600);
+  }
+
+  @Test
+  void aNewAccountStartsOnTheFreeTier() {
+    h.clock.advance(Duration.ofMinutes(1));
+    String ws = h.api.send("POST", "/v1/workspaces", DemoHarness.JSON.createObjectNode().put("name", "New")).get("id").asText();
+    String user = h.api.user("new+" + System.nanoTime() + "@new.example", "New");
+    h.api.member(ws, user, "owner", null);
+    Management.Key k = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", user, "name", "k", "scopes", List.of("read")));
+    assertThat(num(h.get("/v1/projects").key(k.secret()).send(), "X-RateLimit-Limit")).isEqualTo(30);
+  }
 }
