@@ -229,7 +229,14 @@ class NometriaConformanceTest {
     long now = h.clock.instant().getEpochSecond();
     assertThat(num(first, "X-RateLimit-Reset")).as("epoch seconds").isBetween(now + 1, now + 60);
     assertThat(denied.status()).isEqualTo(403);
-    assertThat(first.header("X-RateLimit-Limit")).isNotNull();
+    assertThat(num(denied, "X-RateLimit-Limit")).isEqualTo(120);
+    assertThat(num(denied, "X-RateLimit-Remaining")).as("a refused request is not counted")
+        .isEqualTo(num(second, "X-RateLimit-Remaining"));
+    var notFound = h.call("POST", "/v1/deployments").as("ci").json(deployBody("project.other")).send();
+    assertThat(notFound.status()).isEqualTo(404);
+    assertThat(notFound.header("X-RateLimit-Limit")).isEqualTo("120");
+    var unauthorized = h.get("/v1/projects").key(KeyFormat.generate("nometria_sk_live")).send();
+    assertThat(unauthorized.header("X-RateLimit-Limit")).as("failed authentications are limited per IP").isNotNull();
   }
 
   @Test

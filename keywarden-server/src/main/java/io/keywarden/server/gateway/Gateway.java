@@ -184,11 +184,11 @@ public final class Gateway implements Handler<HttpServerRequest> {
         });
         return;
       }
-      deny(req, route, style, d.status(), d);
+      denyShowingUsage(req, route, client, style, d.status(), d);
       return;
     }
     if (!route.accepts(d.key().type())) {
-      deny(req, route, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
+      denyShowingUsage(req, route, client, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
       return;
     }
     // Rate limits and quotas: last, after every other check passed.
@@ -211,6 +211,33 @@ public final class Gateway implements Handler<HttpServerRequest> {
       return;
     }
     pass(req, s, route, d, client, style);
+  }
+
+  /**
+   * Refuses a request whose key was found (403, 404, 400): it is not counted, but the answer
+   * shows where the key's limits stand, so that rate-limit headers are on every response of a
+   * known key (Nometria documents them so). Without limits, or before the workspace's plan is
+   * cached, the refusal goes out at once without them.
+   */
+  private void denyShowingUsage(HttpServerRequest req, Route route, ClientAddress.Resolved client, ErrorStyle style,
+      DecisionStatus status, Decision d) {
+    String plan = limits == null || d.key() == null ? null : limits.cachedPlan(d.key().workspaceId());
+    if (plan == null) {
+      deny(req, route, style, status, d);
+      return;
+    }
+    RateSubject subject = RateLimits.subject(d, client.client(), route.group());
+    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    if (policies.isEmpty()) {
+      deny(req, route, style, status, d);
+      return;
+    }
+    whenDone(limits.peek(policies, subject), ar -> {
+      if (ar.succeeded()) {
+        limits.writeHeaders(req.response().headers(), ar.result());
+      }
+      deny(req, route, style, status, d);
+    });
   }
 
   /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
