@@ -45,13 +45,14 @@ public final class ApiRouter {
 
     OperatorAuth auth = new OperatorAuth(kw, limits);
     List<Endpoint> endpoints = List.of(
-        new VerifyApi(kw, auth, vertx),
+        new VerifyApi(kw, auth, vertx, limits),
         new WorkspacesApi(kw, auth),
         new ProjectsApi(kw, auth),
         new UsersApi(kw, auth),
         new MembersApi(kw, auth),
         new KeysApi(kw, auth),
-        new AuditApi(kw, auth));
+        new AuditApi(kw, auth),
+        new LimitsApi(kw, auth, limits));
     for (Endpoint e : endpoints) {
       e.mount(r);
       api.routes.addAll(e.routes());

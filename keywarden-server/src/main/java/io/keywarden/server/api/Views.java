@@ -26,9 +26,19 @@ final class Views {
     } else {
       o.put("max_ttl_days", w.maxTtlDays());
     }
+    putRateLimits(o, w.rateLimits());
     Json.putTime(o, "created_at", w.createdAt());
     Json.putTime(o, "updated_at", w.updatedAt());
     return o;
+  }
+
+  /** {@code rate_limits}: the stored overrides as a JSON list, or {@code null} for none. */
+  private static void putRateLimits(ObjectNode o, String json) {
+    if (json == null) {
+      o.putNull("rate_limits");
+    } else {
+      o.set("rate_limits", Json.parseOrEmpty(json));
+    }
   }
 
   static ObjectNode project(Project p) {
@@ -86,6 +96,7 @@ final class Views {
     o.set("allowed_origins", Json.strings(k.allowedOrigins()));
     o.set("metadata", Json.parseOrEmpty(k.metadata()));
     o.put("enabled", k.enabled());
+    putRateLimits(o, k.rateLimits());
     Json.putTime(o, "expires_at", k.expiresAt());
     Json.putTime(o, "created_at", k.createdAt());
     o.put("created_by", k.createdBy());
@@ -119,9 +130,18 @@ final class Views {
    * once and remembered on the cached key; the rest is appended directly.
    */
   static io.vertx.core.buffer.Buffer decisionBody(Decision d) {
+    return decisionBody(d, null);
+  }
+
+  /**
+   * A verification answer; with {@code limit} (the rate-limit check of a valid key, or {@code
+   * null}) a {@code ratelimit} object, and a rejection makes the answer invalid with its code.
+   */
+  static io.vertx.core.buffer.Buffer decisionBody(Decision d, io.keywarden.core.ratelimit.RateOutcome limit) {
     io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(512);
-    out.appendString(d.isValid() ? "{\"data\":{\"valid\":true,\"code\":\"" : "{\"data\":{\"valid\":false,\"code\":\"")
-        .appendString(d.reason())
+    boolean limited = limit != null && !limit.allowed();
+    out.appendString(d.isValid() && !limited ? "{\"data\":{\"valid\":true,\"code\":\"" : "{\"data\":{\"valid\":false,\"code\":\"")
+        .appendString(limited ? limit.reason() : d.reason())
         .appendString("\",\"key\":");
     io.keywarden.core.decision.ResolvedKey rk = d.resolvedKey();
     if (rk == null) {
@@ -146,6 +166,18 @@ final class Views {
         first = false;
       }
       out.appendString("]");
+    }
+    if (limit != null && limit.limited()) {
+      out.appendString(",\"ratelimit\":{\"allowed\":").appendString(Boolean.toString(limit.allowed()))
+          .appendString(",\"policy\":");
+      Json.appendString(out, limit.policy().name());
+      out.appendString(",\"limit\":").appendString(Long.toString(limit.limit()))
+          .appendString(",\"remaining\":").appendString(Long.toString(limit.remaining()))
+          .appendString(",\"reset\":").appendString(Long.toString(
+              Math.ceilDiv(limit.decidedAtMicros() + limit.resetMicros(), 1_000_000L)))
+          .appendString(",\"retry_after\":").appendString(limit.allowed() ? "null"
+              : Long.toString(io.keywarden.core.ratelimit.RateLimitHeaders.retryAfterSeconds(limit)))
+          .appendString("}");
     }
     return out.appendString("}}");
   }

@@ -148,7 +148,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
       vertx.executeBlocking(() -> {
         Decision d = kw.verify(vr, kw.cache());
         if (limits != null && d.isValid()) {
-          limits.loadPlan(d.key().workspaceId()); // while on a worker anyway
+          limits.loadWorkspace(d.key().workspaceId()); // while on a worker anyway
         }
         return d;
       }, false).onComplete(ar -> {
@@ -184,21 +184,21 @@ public final class Gateway implements Handler<HttpServerRequest> {
         });
         return;
       }
-      denyShowingUsage(req, route, client, style, d.status(), d);
+      denyWithLimits(req, route, client, style, d.status(), d);
       return;
     }
     if (!route.accepts(d.key().type())) {
-      denyShowingUsage(req, route, client, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
+      denyWithLimits(req, route, client, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
       return;
     }
     // Rate limits and quotas: last, after every other check passed.
     if (limits != null) {
       String workspace = d.key().workspaceId();
-      String plan = limits.cachedPlan(workspace);
-      if (plan != null) {
-        limit(req, s, route, d, client, style, plan);
+      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(workspace);
+      if (w != null) {
+        limit(req, s, route, d, client, style, w);
       } else {
-        vertx.executeBlocking(() -> limits.loadPlan(workspace), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> limits.loadWorkspace(workspace), false).onComplete(ar -> {
           if (ar.succeeded()) {
             limit(req, s, route, d, client, style, ar.result());
           } else {
@@ -214,37 +214,35 @@ public final class Gateway implements Handler<HttpServerRequest> {
   }
 
   /**
-   * Refuses a request whose key was found (403, 404, 400): it is not counted, but the answer
-   * shows where the key's limits stand, so that rate-limit headers are on every response of a
-   * known key (Nometria documents them so). Without limits, or before the workspace's plan is
-   * cached, the refusal goes out at once without them.
+   * A refusal of a known key (403, 404, 400): the answer still carries the key's rate-limit state,
+   * read without counting (refused requests never count), when its workspace's limits are cached.
    */
-  private void denyShowingUsage(HttpServerRequest req, Route route, ClientAddress.Resolved client, ErrorStyle style,
+  private void denyWithLimits(HttpServerRequest req, Route route, ClientAddress.Resolved client, ErrorStyle style,
       DecisionStatus status, Decision d) {
-    String plan = limits == null || d.key() == null ? null : limits.cachedPlan(d.key().workspaceId());
-    if (plan == null) {
-      deny(req, route, style, status, d);
-      return;
-    }
-    RateSubject subject = RateLimits.subject(d, client.client(), route.group());
-    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
-    if (policies.isEmpty()) {
-      deny(req, route, style, status, d);
-      return;
-    }
-    whenDone(limits.peek(policies, subject), ar -> {
-      if (ar.succeeded()) {
-        limits.writeHeaders(req.response().headers(), ar.result());
+    if (limits != null && d.key() != null) {
+      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(d.key().workspaceId());
+      if (w != null) {
+        RateSubject subject = RateLimits.subject(d, client.client(), route.group());
+        List<RatePolicy> policies = limits.policies(w, d.key(), subject);
+        if (!policies.isEmpty()) {
+          whenDone(limits.peek(policies, subject), ar -> {
+            if (ar.succeeded()) {
+              limits.writeHeaders(req.response().headers(), ar.result());
+            }
+            deny(req, route, style, status, d);
+          });
+          return;
+        }
       }
-      deny(req, route, style, status, d);
-    });
+    }
+    deny(req, route, style, status, d);
   }
 
   /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
   private void limit(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
-      ErrorStyle style, String plan) {
+      ErrorStyle style, RateLimits.WorkspaceLimits w) {
     RateSubject subject = RateLimits.subject(d, client.client(), route.group());
-    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    List<RatePolicy> policies = limits.policies(w, d.key(), subject);
     if (policies.isEmpty()) {
       pass(req, s, route, d, client, style);
       return;
