@@ -216,4 +216,20 @@ class NomoticConformanceTest {
     h.clock.advance(Duration.ofSeconds(Long.parseLong(r.header("Retry-After"))));
     assertThat(h.call("POST", "/api/v1/evaluations").key(k).json(EVAL).status()).as("a new month").isEqualTo(201);
   }
+
+  @Test
+  void enterpriseLimitsAreCustomPerWorkspace() {
+    var body = DemoHarness.JSON.createObjectNode().put("name", "Big Co").put("plan", "enterprise");
+    body.putArray("rate_limits").addObject().put("name", "minute").put("limit", 5);
+    String ws = h.api.send("POST", "/v1/workspaces", body).get("id").asText();
+    String u = h.api.user("e" + System.nanoTime() + "@big.example", "E");
+    h.api.member(ws, u, "owner", null);
+    String k = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", u, "name", "k", "scopes", List.of("read"))).secret();
+    var first = h.get("/api/v1/agents").key(k).send();
+    assertThat(first.header("X-RateLimit-Limit")).isEqualTo("5");
+    for (int i = 1; i < 5; i++) {
+      assertThat(h.get("/api/v1/agents").key(k).status()).isEqualTo(200);
+    }
+    assertThat(h.get("/api/v1/agents").key(k).status()).isEqualTo(429);
+  }
 }
