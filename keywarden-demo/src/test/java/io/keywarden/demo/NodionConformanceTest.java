@@ -295,4 +295,39 @@ class NodionConformanceTest {
     assertThat(r.body()).doesNotContain(h.world.secret("env"));
     assertThat(NodionUpstream.appId(h.world.id("project.shop"), "web")).isEqualTo(app("shop"));
   }
+
+  @Test
+  void everyKeyTracksItsLastUsedAt() {
+    Management.Key k = userKey(List.of("read"));
+    assertThat(h.api.readKey(k.id()).get("last_used_at").isNull()).isTrue();
+    Instant usedAt = h.clock.instant();
+    assertThat(h.get("/v1/regions").key(k.secret()).status()).isEqualTo(200);
+    h.demo.server().keywarden().lastUsed().flush(); // what the node does every second
+    assertThat(Instant.parse(h.api.readKey(k.id()).get("last_used_at").asText())).isEqualTo(usedAt);
+  }
+
+  @Test
+  void aTokenBeyondItsUsersRoleIs403() {
+    String ws = h.world.id("workspace");
+    String vic = h.api.user("vic+" + System.nanoTime() + "@acme.example", "Vic");
+    h.api.member(ws, vic, "viewer", h.world.id("project.shop"));
+    Management.Key k = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", vic, "name", "vic",
+        "scopes", List.of("read", "deploy")));
+    assertThat(h.get("/v1/applications").key(k.secret()).status()).isEqualTo(200);
+    var r = h.call("POST", "/v1/applications/" + app("shop") + "/deployments").key(k.secret()).send();
+    assertThat(r.status()).as("a viewer may not deploy, whatever the key says").isEqualTo(403);
+  }
+
+  @Test
+  void hittingTheRateLimitReturns429WithRetryAfter() {
+    h.clock.advance(Duration.ofMinutes(1));
+    Management.Key k = userKey(List.of("read"));
+    for (int i = 0; i < 60; i++) {
+      assertThat(h.get("/v1/regions").key(k.secret()).status()).as("request %d", i + 1).isEqualTo(200);
+    }
+    var r = h.get("/v1/regions").key(k.secret()).send();
+    assertThat(r.status()).isEqualTo(429);
+    assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(1L, 60L);
+    assertThat(h.get("/v1/regions").as("cli").status()).as("the limit is per key").isEqualTo(200);
+  }
 }

@@ -37,6 +37,16 @@ public final class DemoUpstream implements AutoCloseable {
     DemoData data = new DemoData();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+    // A body of the wrong shape (a string where an object belongs, say) is the client's error.
+    router.route().failureHandler(ctx -> {
+      Throwable t = ctx.failure();
+      boolean client = t instanceof ClassCastException || t instanceof IllegalArgumentException
+          || t instanceof io.vertx.core.json.DecodeException;
+      int status = client ? 400 : ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      json(ctx, status, new JsonObject().put("error", new JsonObject()
+          .put("code", status == 400 ? "invalid_request" : status == 413 ? "payload_too_large" : "internal")
+          .put("message", status == 400 ? "The request body does not have the expected shape." : "The demo upstream failed.")));
+    });
     switch (system) {
       case NOMETRIA -> NometriaUpstream.mount(router, data);
       case METORIAL -> MetorialUpstream.mount(router, data);

@@ -79,14 +79,15 @@ final class MetorialUpstream {
     String before = ctx.request().getParam("before");
     int from;
     int to;
+    int anchor = before != null ? indexOf(all, before) : after != null ? indexOf(all, after) : 0;
     if (before != null) {
-      to = indexOf(all, before);
+      to = anchor;
       from = Math.max(0, to - limit);
     } else {
-      from = after == null ? 0 : indexOf(all, after) + 1;
+      from = after == null ? 0 : anchor + 1;
       to = Math.min(all.size(), from + limit);
     }
-    if (from < 0 || to < 0) {
+    if (anchor < 0) {
       error(ctx, 400, "invalid_cursor", "The cursor does not name an item of this list.");
       return;
     }

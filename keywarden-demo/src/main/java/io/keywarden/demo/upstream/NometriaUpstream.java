@@ -89,6 +89,9 @@ final class NometriaUpstream {
     if (cursor != null) {
       try {
         from = Integer.parseInt(cursor.substring("cur_".length()));
+        if (from < 0 || !cursor.startsWith("cur_")) {
+          throw new IllegalArgumentException(cursor);
+        }
       } catch (RuntimeException e) {
         error(ctx, 400, "invalid_request", "cursor " + cursor + " is not a cursor this API gave out.");
         return;
