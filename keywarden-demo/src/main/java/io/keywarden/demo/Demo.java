@@ -28,17 +28,15 @@ public final class Demo implements AutoCloseable {
   private final World world;
   private final String host;
   private final Path configFile;
-  private final boolean rateLimits;
 
   private Demo(DemoSystem system, DemoUpstream upstream, KeywardenServer server, World world, String host,
-      Path configFile, boolean rateLimits) {
+      Path configFile) {
     this.system = system;
     this.upstream = upstream;
     this.server = server;
     this.world = world;
     this.host = host;
     this.configFile = configFile;
-    this.rateLimits = rateLimits;
   }
 
   /**
@@ -55,7 +53,6 @@ public final class Demo implements AutoCloseable {
       Path configFile = dataDir.resolve(system.id() + ".yaml");
       KeywardenConfig cfg = Profile.load(system, "http://127.0.0.1:" + upstream.port(), configFile,
           new ConfigLoader.Flags(o.bind(), o.apiPort(), o.gatewayPort(), dataDir, adminKeyFile));
-      boolean limits = Files.readString(configFile).contains("\nrate_limits:");
       server = KeywardenServer.start(cfg, clock, terminal);
       if (!Files.exists(adminKeyFile)) {
         throw new IllegalStateException("the data directory " + dataDir + " already has an admin key and "
@@ -67,7 +64,7 @@ public final class Demo implements AutoCloseable {
       Management api = new Management("http://" + host + ":" + server.apiPort(), operatorKey);
       String tag = Long.toString(System.nanoTime() & 0xfffffL, 36);
       World world = SystemDemo.of(system).setUp(api, upstream.data(), tag);
-      return new Demo(system, upstream, server, world, host, configFile, limits);
+      return new Demo(system, upstream, server, world, host, configFile);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.close();
@@ -106,15 +103,9 @@ public final class Demo implements AutoCloseable {
     return "http://" + host + ":" + server.apiPort();
   }
 
-  /** Whether the running configuration enforces the profile's {@code rate_limits:} section. */
-  public boolean rateLimitsEnforced() {
-    return rateLimits;
-  }
-
   /** The commands to paste. */
   public List<Step> walkthrough() {
-    List<Step> steps = SystemDemo.of(system).walkthrough(world, gatewayUrl());
-    return rateLimits ? steps : steps.stream().filter(s -> s.expectedStatus() != 429).toList();
+    return SystemDemo.of(system).walkthrough(world, gatewayUrl());
   }
 
   /** Prints what was made and the commands to paste. */
@@ -129,9 +120,6 @@ public final class Demo implements AutoCloseable {
     }
     for (Map.Entry<String, Management.Key> e : world.keys().entrySet()) {
       out.println("  key " + pad(e.getKey()) + e.getValue().secret() + "  (" + e.getValue().id() + ")");
-    }
-    if (!rateLimits) {
-      out.println("  (this build does not enforce rate_limits: yet; the rate-limit command is left out)");
     }
     out.println();
     out.println("Paste these (each '# expect' line gives the status the command gets):");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.keywarden.server.config.ConfigException;
 import io.keywarden.server.config.ConfigLoader;
 import io.keywarden.server.config.KeywardenConfig;
 import java.io.IOException;
@@ -42,7 +41,7 @@ public final class Profile {
    * Writes the runnable configuration of {@code system} to {@code file}, pointing its default
    * upstream at {@code upstreamUrl}, and loads it with these flags.
    *
-   * @throws ConfigException when the configuration does not load
+   * @throws io.keywarden.server.config.ConfigException when the configuration does not load
    */
   public static KeywardenConfig load(DemoSystem system, String upstreamUrl, Path file, ConfigLoader.Flags flags) {
     JsonNode tree;
@@ -54,31 +53,7 @@ public final class Profile {
     ObjectNode upstreams = (ObjectNode) tree.path("gateway").path("upstreams");
     ((ObjectNode) upstreams.path("default")).put("url", upstreamUrl);
     write(tree, file);
-    try {
-      return ConfigLoader.load(file, Map.of(), flags);
-    } catch (ConfigException e) {
-      if (!"rate_limits".equals(e.setting()) || !tree.has("rate_limits")) {
-        throw e;
-      }
-      // A build without the rate_limits section: run without limits rather than not at all.
-      ((ObjectNode) tree).remove("rate_limits");
-      write(tree, file);
-      return ConfigLoader.load(file, Map.of(), flags);
-    }
-  }
-
-  /** Whether this build enforces the {@code rate_limits:} section of the profiles. */
-  public static boolean rateLimitsSupported(Path scratchFile) {
-    try {
-      Files.createDirectories(scratchFile.toAbsolutePath().getParent());
-      Files.writeString(scratchFile, "rate_limits: {}\n");
-      ConfigLoader.load(scratchFile, Map.of(), ConfigLoader.Flags.NONE);
-      return true;
-    } catch (ConfigException e) {
-      return !"rate_limits".equals(e.setting());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ConfigLoader.load(file, Map.of(), flags);
   }
 
   private static void write(JsonNode tree, Path file) {

@@ -200,13 +200,20 @@ class NomoticConformanceTest {
   }
 
   @Test
-  void evaluationsCountTowardAMonthlyEvaluationLimit() {
-    String k = keyOnPlan("free", "agentic");
+  void evaluationsCountTowardAMonthlyEvaluationLimitFromDevelopmentAndProductionKeysAlike() {
+    String ws = h.api.workspace("Quota", "free");
+    String u = h.api.user("q" + System.nanoTime() + "@example.com", "Q");
+    h.api.member(ws, u, "owner", null);
+    String k = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", u, "name", "production-agent",
+        "scopes", List.of("agentic"))).secret();
+    String dev = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", u, "name", "development-agent",
+        "scopes", List.of("agentic"))).secret();
     for (int i = 0; i < 1000; i++) {
       if (i % 50 == 49) {
         h.clock.advance(Duration.ofMinutes(1)); // stay under the per-minute limit
       }
-      assertThat(h.call("POST", "/api/v1/evaluations").key(k).json(EVAL).status()).as("evaluation %d", i + 1).isEqualTo(201);
+      String key = i % 2 == 0 ? k : dev;
+      assertThat(h.call("POST", "/api/v1/evaluations").key(key).json(EVAL).status()).as("evaluation %d", i + 1).isEqualTo(201);
     }
     h.clock.advance(Duration.ofMinutes(1));
     var r = h.call("POST", "/api/v1/evaluations").key(k).json(EVAL).send();
