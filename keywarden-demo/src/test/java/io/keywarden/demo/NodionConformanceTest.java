@@ -330,4 +330,18 @@ class NodionConformanceTest {
     assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(1L, 60L);
     assertThat(h.get("/v1/regions").as("cli").status()).as("the limit is per key").isEqualTo(200);
   }
+
+  @Test
+  void userKeysReachOnlyTheProjectsTheirUserIsAMemberOf() {
+    String ws = h.world.id("workspace");
+    String kim = h.api.user("kim+" + System.nanoTime() + "@acme.example", "Kim");
+    var membership = DemoHarness.JSON.createObjectNode().put("role", "member").put("default_project_id", h.world.id("project.blog"));
+    membership.putArray("projects").add(h.world.id("project.blog"));
+    h.api.send("PUT", "/v1/workspaces/" + ws + "/members/" + kim, membership);
+    Management.Key k = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", kim, "name", "kim", "scopes", List.of("read")));
+    assertThat(h.get("/v1/applications").key(k.secret()).status()).isEqualTo(200);
+    var r = h.get("/v1/applications").key(k.secret()).header(HEADER, h.world.id("project.shop")).send();
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.reason()).isEqualTo("project_not_allowed");
+  }
 }

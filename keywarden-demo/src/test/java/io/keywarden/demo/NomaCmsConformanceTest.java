@@ -53,6 +53,10 @@ class NomaCmsConformanceTest {
     assertThat(at("GET", "/api/project", h.world.secret("reader")).status()).isEqualTo(200);
     var r = h.get("/api/project").as("reader").header(HEADER, site).send();
     assertThat(r.json.get("data").get("id").asText()).isEqualTo(site);
+    var who = h.get("/api/auth/token").as("reader").header(HEADER, site).send();
+    assertThat(who.json.get("data").get("user_id").asText()).as("the token identifies the user account")
+        .isEqualTo(h.world.id("user.ada"));
+    assertThat(who.json.get("data").get("abilities").toString()).isEqualTo("[\"read\"]");
   }
 
   @Test
