@@ -343,5 +343,11 @@ class NodionConformanceTest {
     var r = h.get("/v1/applications").key(k.secret()).header(HEADER, h.world.id("project.shop")).send();
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.reason()).isEqualTo("project_not_allowed");
+    assertThat(ids(h.get("/v1/projects").key(k.secret()).send().json.get("projects")))
+        .containsExactly(h.world.id("project.blog"));
+    Management.Key outside = h.api.key(fields("workspace_id", ws, "kind", "user", "user_id", kim, "name", "kim 2",
+        "scopes", List.of("read"), "projects", List.of(h.world.id("project.shop"))));
+    assertThat(ids(h.get("/v1/projects").key(outside.secret()).send().json.get("projects")))
+        .as("an allow-list outside the member's reach reaches nothing").isEmpty();
   }
 }

@@ -85,7 +85,10 @@ public final class DemoUpstream implements AutoCloseable {
 
   // ---- helpers shared by the systems ----
 
-  /** Who is calling, from Keywarden's identity headers. */
+  /**
+   * Who is calling, from Keywarden's identity headers. {@code allowedProjects} is {@code null}
+   * when the key reaches every project of its workspace, else the projects it reaches (maybe none).
+   */
   record Caller(String keyId, String kind, String type, String environment, String workspaceId,
       String projectId, String userId, List<String> scopes, List<String> allowedProjects) {
     static Caller of(RoutingContext ctx) {
@@ -94,7 +97,7 @@ public final class DemoUpstream implements AutoCloseable {
       String allowed = h.get(PREFIX + "Allowed-Projects");
       return new Caller(h.get(PREFIX + "Key-Id"), h.get(PREFIX + "Key-Kind"), h.get(PREFIX + "Key-Type"),
           h.get(PREFIX + "Environment"), h.get(PREFIX + "Workspace-Id"), h.get(PREFIX + "Project-Id"),
-          h.get(PREFIX + "User-Id"), words(scopes), words(allowed));
+          h.get(PREFIX + "User-Id"), words(scopes), allowed == null ? null : words(allowed));
     }
 
     private static List<String> words(String s) {

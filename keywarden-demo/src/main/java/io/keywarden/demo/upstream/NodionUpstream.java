@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code {"applications": [...]}}). Project-scoped answers use the project Keywarden selected
  * ({@code X-Keywarden-Project-Id}: the X-Nodion-Project header, the user's default project, or a
  * project key's own project); {@code GET /v1/projects} lists the workspace's projects narrowed to
- * {@code X-Keywarden-Allowed-Projects} when the key has an allow-list.
+ * {@code X-Keywarden-Allowed-Projects} when Keywarden sends it (the key's allow-list intersected
+ * with its owner's membership).
  */
 public final class NodionUpstream {
   private final DemoData data;
@@ -75,7 +76,7 @@ public final class NodionUpstream {
     JsonArray out = new JsonArray();
     for (DemoData.Project p : data.projects(c.workspaceId())) {
       boolean reachable = "project".equals(c.kind()) ? p.id().equals(c.projectId())
-          : c.allowedProjects().isEmpty() || c.allowedProjects().contains(p.id());
+          : c.allowedProjects() == null || c.allowedProjects().contains(p.id());
       if (reachable) {
         out.add(new JsonObject().put("id", p.id()).put("name", p.name()));
       }

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * The headers that tell the upstream who is calling, from an allowed decision: key id, kind,
- * type, environment, workspace, project, user (user keys), the project allow-list of user keys
- * that have one ({@code Allowed-Projects}, space-separated) and the effective scopes
- * (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
+ * type, environment, workspace, project, user (user keys), the projects a user key reaches when
+ * that is not the whole workspace ({@code Allowed-Projects}: its allow-list intersected with its
+ * owner's membership, space-separated) and the effective scopes (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
  * every incoming header with that prefix first, so a client can never forge one.
  */
 public final class IdentityHeaders {
@@ -52,9 +52,11 @@ public final class IdentityHeaders {
     }
     if (k.kind() == KeyKind.USER) {
       h.add(Map.entry(prefix + "User-Id", k.ownerUserId()));
-      if (!k.projectIds().isEmpty()) {
-        // The key's project allow-list, so that the upstream can narrow its listings to it.
-        h.add(Map.entry(prefix + "Allowed-Projects", String.join(" ", k.projectIds())));
+      List<String> reach = decision.reachableProjects();
+      if (reach != null) {
+        // What the key reaches (allow-list ∩ membership), so that the upstream can narrow its
+        // listings; present and empty when that is nothing.
+        h.add(Map.entry(prefix + "Allowed-Projects", String.join(" ", reach)));
       }
     }
     var scopes = decision.effectiveScopes();
