@@ -28,15 +28,17 @@ public final class Demo implements AutoCloseable {
   private final World world;
   private final String host;
   private final Path configFile;
+  private final Path adminKeyFile;
 
   private Demo(DemoSystem system, DemoUpstream upstream, KeywardenServer server, World world, String host,
-      Path configFile) {
+      Path configFile, Path adminKeyFile) {
     this.system = system;
     this.upstream = upstream;
     this.server = server;
     this.world = world;
     this.host = host;
     this.configFile = configFile;
+    this.adminKeyFile = adminKeyFile;
   }
 
   /**
@@ -64,7 +66,7 @@ public final class Demo implements AutoCloseable {
       Management api = new Management("http://" + host + ":" + server.apiPort(), operatorKey);
       String tag = Long.toString(System.nanoTime() & 0xfffffL, 36);
       World world = SystemDemo.of(system).setUp(api, upstream.data(), tag);
-      return new Demo(system, upstream, server, world, host, configFile);
+      return new Demo(system, upstream, server, world, host, configFile, adminKeyFile);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.close();
@@ -115,6 +117,7 @@ public final class Demo implements AutoCloseable {
     out.println("  gateway     " + gatewayUrl() + system.basePath() + "/   -> demo upstream http://127.0.0.1:" + upstream.port());
     out.println("  API         " + apiUrl() + "/v1/");
     out.println("  config      " + configFile.toAbsolutePath());
+    out.println("  admin key   " + adminKeyFile.toAbsolutePath() + "  (operator key for the API)");
     for (Map.Entry<String, String> e : world.ids().entrySet()) {
       out.println("  " + pad(e.getKey()) + e.getValue());
     }
