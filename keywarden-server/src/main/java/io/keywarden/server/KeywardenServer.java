@@ -156,7 +156,7 @@ public final class KeywardenServer implements AutoCloseable {
           .map(st -> java.time.Duration.between(st, java.time.Instant.now()).toMillis()).orElse(-1L);
       LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API http://{}:{}/v1, gateway http://{}:{} ({} routes) (store {}, data {})", ms,
           storeMs, sinceProcessStart, s.bind(), server.apiPort(), s.bind(), server.gatewayPort(),
-          config.gateway().routes().size(), server.apiPort(), kw.store().dialect(),
+          config.gateway().routes().size(), kw.store().dialect(),
           config.dataDir().toAbsolutePath().normalize());
       return server;
     } catch (IOException | RuntimeException e) {

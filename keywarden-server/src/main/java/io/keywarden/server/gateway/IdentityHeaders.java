@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The headers that tell the upstream who is calling, from an allowed decision: key id, kind,
- * type, environment, workspace, project, user (user keys) and the effective scopes
- * (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
+ * type, environment, workspace, project, user (user keys), the projects a user key reaches when
+ * that is not the whole workspace ({@code Allowed-Projects}: its allow-list intersected with its
+ * owner's membership, space-separated) and the effective scopes (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
  * every incoming header with that prefix first, so a client can never forge one.
  */
 public final class IdentityHeaders {
@@ -28,6 +29,7 @@ public final class IdentityHeaders {
   private final String projectId;
   private final String userId;
   private final String scopes;
+  private final String allowedProjects;
 
   public IdentityHeaders(String prefix) {
     if (prefix == null || !prefix.matches("[A-Za-z][A-Za-z0-9-]*-")) {
@@ -42,6 +44,7 @@ public final class IdentityHeaders {
     this.projectId = prefix + "Project-Id";
     this.userId = prefix + "User-Id";
     this.scopes = prefix + "Scopes";
+    this.allowedProjects = prefix + "Allowed-Projects";
   }
 
   /** The prefix in lower case, for stripping incoming headers. */
@@ -66,6 +69,12 @@ public final class IdentityHeaders {
     }
     if (k.kind() == KeyKind.USER) {
       h.add(Map.entry(userId, k.ownerUserId()));
+      List<String> reach = decision.reachableProjects();
+      if (reach != null) {
+        // What the key reaches (allow-list ∩ membership), so that the upstream can narrow its
+        // listings; present and empty when that is nothing.
+        h.add(Map.entry(allowedProjects, String.join(" ", reach)));
+      }
     }
     var effective = decision.effectiveScopes();
     if (effective != null) {
