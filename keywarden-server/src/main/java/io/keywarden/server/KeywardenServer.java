@@ -5,6 +5,7 @@ import io.keywarden.server.config.ConfigException;
 import io.keywarden.server.config.ConfigLoader;
 import io.keywarden.server.config.GatewayConfig;
 import io.keywarden.server.gateway.Gateway;
+import io.keywarden.server.ratelimit.RateLimits;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.config.ServerSettings;
 import io.keywarden.store.service.Keywarden;
@@ -44,10 +45,12 @@ public final class KeywardenServer implements AutoCloseable {
   private final List<HttpServer> gatewayServers;
   private final ApiRouter api;
   private final Gateway gateway;
+  private final RateLimits limits;
   private volatile long configStamp;
 
   private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers,
-      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers) {
+      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits) {
+    this.limits = limits;
     this.config = config;
     this.kw = kw;
     this.vertx = vertx;
@@ -103,7 +106,9 @@ public final class KeywardenServer implements AutoCloseable {
       Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
       long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       vertx = vertxStart.join();
-      ApiRouter api = ApiRouter.create(vertx, kw, s);
+      RateLimits limits = RateLimits.create(vertx, config.rateLimits(), kw);
+      kw.store().addListener(limits);
+      ApiRouter api = ApiRouter.create(vertx, kw, s, limits);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.apiPort())
@@ -117,7 +122,7 @@ public final class KeywardenServer implements AutoCloseable {
       for (int i = 1; i < loops; i++) {
         servers.add(await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen"));
       }
-      Gateway gateway = new Gateway(vertx, kw, config.gateway());
+      Gateway gateway = new Gateway(vertx, kw, config.gateway(), limits);
       HttpServerOptions gatewayOptions = new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.gatewayPort())
@@ -128,7 +133,7 @@ public final class KeywardenServer implements AutoCloseable {
         gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(gateway).listen(),
             "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
       }
-      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers);
+      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
           .map(st -> java.time.Duration.between(st, java.time.Instant.now()).toMillis()).orElse(-1L);
@@ -154,6 +159,11 @@ public final class KeywardenServer implements AutoCloseable {
   /** The port the gateway listens on (useful with port 0). */
   public int gatewayPort() {
     return gatewayServers.get(0).actualPort();
+  }
+
+  /** The rate limits, for tests and the usage endpoints. */
+  public RateLimits rateLimits() {
+    return limits;
   }
 
   /** The gateway, for reloads and tests. */
@@ -241,6 +251,7 @@ public final class KeywardenServer implements AutoCloseable {
       LOG.warn("shutdown did not drain cleanly: {}", e.toString());
     }
     gateway.close();
+    limits.close();
     try {
       kw.close();
     } finally {

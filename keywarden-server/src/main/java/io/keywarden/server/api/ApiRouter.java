@@ -28,8 +28,9 @@ public final class ApiRouter {
     this.router = router;
   }
 
-  /** Builds the router for a node. */
-  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings) {
+  /** Builds the router for a node; {@code limits} may be {@code null} (no rate limits). */
+  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings,
+      io.keywarden.server.ratelimit.RateLimits limits) {
     Router r = Router.router(vertx);
     ApiRouter api = new ApiRouter(r);
     r.route().handler(RequestIds::assign);
@@ -42,15 +43,16 @@ public final class ApiRouter {
     health.mount(r);
     api.routes.addAll(health.routes());
 
-    OperatorAuth auth = new OperatorAuth(kw);
+    OperatorAuth auth = new OperatorAuth(kw, limits);
     List<Endpoint> endpoints = List.of(
-        new VerifyApi(kw, auth, vertx),
+        new VerifyApi(kw, auth, vertx, limits),
         new WorkspacesApi(kw, auth),
         new ProjectsApi(kw, auth),
         new UsersApi(kw, auth),
         new MembersApi(kw, auth),
         new KeysApi(kw, auth),
-        new AuditApi(kw, auth));
+        new AuditApi(kw, auth),
+        new LimitsApi(kw, auth, limits));
     for (Endpoint e : endpoints) {
       e.mount(r);
       api.routes.addAll(e.routes());

@@ -1,5 +1,10 @@
 package io.keywarden.server.api;
 
+import io.keywarden.core.decision.DecisionStatus;
+import io.keywarden.core.ratelimit.RateOutcome;
+import io.keywarden.server.http.Limited;
+import io.keywarden.server.ratelimit.RateLimits;
+
 import io.keywarden.core.decision.AccessDirectory;
 import io.keywarden.core.decision.Decision;
 import io.keywarden.core.decision.VerifyRequest;
@@ -21,10 +26,12 @@ import java.util.Map;
  */
 final class OperatorAuth {
   private final Keywarden kw;
+  private final RateLimits limits;
   private final Map<String, ScopeRequirement> requirements = new HashMap<>();
 
-  OperatorAuth(Keywarden kw) {
+  OperatorAuth(Keywarden kw, RateLimits limits) {
     this.kw = kw;
+    this.limits = limits;
     ScopeVocabulary v = kw.model().operatorScopes();
     for (String s : v.names()) {
       requirements.put(s, v.requireAll(List.of(s)));
@@ -43,10 +50,31 @@ final class OperatorAuth {
       throw new IllegalArgumentException("unknown operator scope " + scope);
     }
     String ip = clientIp(ctx);
+    if (limits != null) {
+      RateOutcome blocked = limits.blocked(ip);
+      if (blocked != null) {
+        limits.writeHeaders(ctx.response().headers(), blocked);
+        throw new Limited(blocked, RateLimits.message(blocked));
+      }
+    }
     Decision d = kw.verifyOperator(
         new VerifyRequest(bearer(ctx), null, null, req, ip, null, true), directory);
     if (!d.isValid()) {
+      if (limits != null && d.status() != DecisionStatus.MISSING && d.status().error().httpStatus() == 401) {
+        RateOutcome o = limits.failedAuthenticationHere(ip);
+        limits.writeHeaders(ctx.response().headers(), o);
+        if (!o.allowed()) {
+          throw new Limited(o, RateLimits.message(o));
+        }
+      }
       throw new Denied(d.status(), scope);
+    }
+    if (limits != null) {
+      RateOutcome o = limits.managementCall(d.key().id());
+      limits.writeHeaders(ctx.response().headers(), o);
+      if (!o.allowed()) {
+        throw new Limited(o, RateLimits.message(o));
+      }
     }
     return new Caller(d.key(), d.key().workspaceId(),
         new Actor("operator:" + d.key().id(), ip, ctx.request().getHeader("User-Agent")));

@@ -1,5 +1,10 @@
 package io.keywarden.server.api;
 
+import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.core.ratelimit.RatePolicy;
+import io.keywarden.core.ratelimit.RateSubject;
+import io.keywarden.server.ratelimit.RateLimits;
+
 import io.keywarden.core.decision.AccessDirectory;
 import io.keywarden.core.decision.Decision;
 import io.keywarden.core.decision.ProjectSelection;
@@ -27,14 +32,20 @@ import java.util.Set;
  */
 final class VerifyApi extends Endpoint {
   private static final Set<String> FIELDS = Set.of(
-      "key", "project_id", "project_selection", "scopes", "any_scopes", "ip", "origin", "public");
+      "key", "project_id", "project_selection", "scopes", "any_scopes", "ip", "origin", "public",
+      "route_group");
+
+  /** A decision and what its rate-limit check needs. */
+  private record Verdict(Decision decision, String ip, String routeGroup) {}
 
   private final Vertx vertx;
   private final CacheOnlyDirectory cacheOnly;
+  private final RateLimits limits;
 
-  VerifyApi(Keywarden kw, OperatorAuth auth, Vertx vertx) {
+  VerifyApi(Keywarden kw, OperatorAuth auth, Vertx vertx, RateLimits limits) {
     super(kw, auth);
     this.vertx = vertx;
+    this.limits = limits;
     this.cacheOnly = new CacheOnlyDirectory(kw.cache());
   }
 
@@ -46,11 +57,11 @@ final class VerifyApi extends Endpoint {
 
   private void verify(RoutingContext ctx) {
     try {
-      Responses.body(ctx, 200, Views.decisionBody(decide(ctx, cacheOnly)));
+      answer(ctx, decide(ctx, cacheOnly, false));
     } catch (CacheOnlyDirectory.CacheMiss miss) {
-      vertx.executeBlocking(() -> decide(ctx, kw.cache()), false).onComplete(ar -> {
+      vertx.executeBlocking(() -> decide(ctx, kw.cache(), true), false).onComplete(ar -> {
         if (ar.succeeded()) {
-          Responses.body(ctx, 200, Views.decisionBody(ar.result()));
+          answer(ctx, ar.result());
         } else {
           ctx.fail(ar.cause());
         }
@@ -58,14 +69,49 @@ final class VerifyApi extends Endpoint {
     }
   }
 
+  /** Counts a valid key's request against its rate limits (the route group's), then answers. */
+  private void answer(RoutingContext ctx, Verdict v) {
+    Decision d = v.decision();
+    if (limits == null || !d.isValid()) {
+      Responses.body(ctx, 200, Views.decisionBody(d));
+      return;
+    }
+    String plan = limits.cachedPlan(d.key().workspaceId());
+    RateSubject subject = RateLimits.subject(d, v.ip(), v.routeGroup());
+    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    if (policies.isEmpty()) {
+      Responses.body(ctx, 200, Views.decisionBody(d));
+      return;
+    }
+    limits.check(policies, subject).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Responses.body(ctx, 200, Views.decisionBody(d, ar.result()));
+      } else {
+        ctx.fail(new KeywardenException(ErrorCode.SERVICE_UNAVAILABLE, "Rate limits cannot be checked right now."));
+      }
+    });
+  }
+
   /**
    * Authenticates the caller, then reads the body: a caller without a valid operator key learns
    * nothing from the body checks (not even which scopes the deployment defines).
    */
-  private Decision decide(RoutingContext ctx, AccessDirectory directory) {
+  private Verdict decide(RoutingContext ctx, AccessDirectory directory, boolean mayBlock) {
     auth.require(ctx, "verify", directory);
-    VerifyRequest request = parse(JsonBody.of(ctx, true).only(FIELDS));
-    return kw.verify(request, directory);
+    JsonBody body = JsonBody.of(ctx, true).only(FIELDS);
+    VerifyRequest request = parse(body);
+    String group = body.string("route_group", false);
+    if (group == null) {
+      group = io.keywarden.core.routes.Route.DEFAULT_GROUP;
+    }
+    Decision d = kw.verify(request, directory);
+    if (limits != null && d.isValid() && limits.cachedPlan(d.key().workspaceId()) == null) {
+      if (!mayBlock) {
+        throw CacheOnlyDirectory.CacheMiss.INSTANCE; // the plan must be read: redo it on a worker
+      }
+      limits.loadPlan(d.key().workspaceId());
+    }
+    return new Verdict(d, request.clientIp(), group);
   }
 
   private VerifyRequest parse(JsonBody b) {

@@ -119,9 +119,18 @@ final class Views {
    * once and remembered on the cached key; the rest is appended directly.
    */
   static io.vertx.core.buffer.Buffer decisionBody(Decision d) {
+    return decisionBody(d, null);
+  }
+
+  /**
+   * A verification answer; with {@code limit} (the rate-limit check of a valid key, or {@code
+   * null}) a {@code ratelimit} object, and a rejection makes the answer invalid with its code.
+   */
+  static io.vertx.core.buffer.Buffer decisionBody(Decision d, io.keywarden.core.ratelimit.RateOutcome limit) {
     io.vertx.core.buffer.Buffer out = io.vertx.core.buffer.Buffer.buffer(512);
-    out.appendString(d.isValid() ? "{\"data\":{\"valid\":true,\"code\":\"" : "{\"data\":{\"valid\":false,\"code\":\"")
-        .appendString(d.reason())
+    boolean limited = limit != null && !limit.allowed();
+    out.appendString(d.isValid() && !limited ? "{\"data\":{\"valid\":true,\"code\":\"" : "{\"data\":{\"valid\":false,\"code\":\"")
+        .appendString(limited ? limit.reason() : d.reason())
         .appendString("\",\"key\":");
     io.keywarden.core.decision.ResolvedKey rk = d.resolvedKey();
     if (rk == null) {
@@ -146,6 +155,18 @@ final class Views {
         first = false;
       }
       out.appendString("]");
+    }
+    if (limit != null && limit.limited()) {
+      out.appendString(",\"ratelimit\":{\"allowed\":").appendString(Boolean.toString(limit.allowed()))
+          .appendString(",\"policy\":");
+      Json.appendString(out, limit.policy().name());
+      out.appendString(",\"limit\":").appendString(Long.toString(limit.limit()))
+          .appendString(",\"remaining\":").appendString(Long.toString(limit.remaining()))
+          .appendString(",\"reset\":").appendString(Long.toString(
+              Math.ceilDiv(limit.decidedAtMicros() + limit.resetMicros(), 1_000_000L)))
+          .appendString(",\"retry_after\":").appendString(limit.allowed() ? "null"
+              : Long.toString(io.keywarden.core.ratelimit.RateLimitHeaders.retryAfterSeconds(limit)))
+          .appendString("}");
     }
     return out.appendString("}}");
   }

@@ -44,7 +44,8 @@ public final class ConfigLoader {
   }
 
   private static final Set<String> ROOT_KEYS = Set.of(
-      "server", "data_dir", "database", "secrets", "admin_key_file", "access", "cache", "gateway");
+      "server", "data_dir", "database", "secrets", "admin_key_file", "access", "cache", "gateway",
+      "rate_limits");
 
   /** A key given twice in one mapping is an error, not "the last one wins". */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -148,7 +149,15 @@ public final class ConfigLoader {
     AccessModel model = accessModel(root.get("access"));
     CacheSettings cache = cache(root.get("cache"));
     GatewayConfig gateway = GatewayConfig.parse(root.get("gateway"), model.scopes());
-    return new KeywardenConfig(settings, dataPath, dbUrl, dbUser, dbPassword, ring, model, cache, adminPath, gateway, file);
+    RateLimitConfig rateLimits = RateLimitConfig.parse(root.get("rate_limits"), model);
+    String redisUrl = env.get("KEYWARDEN_REDIS_URL");
+    if (redisUrl != null && !redisUrl.isBlank()) {
+      rateLimits = new RateLimitConfig(RateLimitConfig.Backend.REDIS, redisUrl.trim(), rateLimits.redisTimeout(),
+          rateLimits.onFailure(), rateLimits.headers(), rateLimits.failedAuth(), rateLimits.management(),
+          rateLimits.plans(), rateLimits.maxCounters());
+    }
+    return new KeywardenConfig(settings, dataPath, dbUrl, dbUser, dbPassword, ring, model, cache, adminPath, gateway, file,
+        rateLimits);
   }
 
   /**

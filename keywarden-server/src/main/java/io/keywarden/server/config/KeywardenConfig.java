@@ -15,6 +15,7 @@ import java.nio.file.Path;
  *     {@code null}
  * @param gateway the gateway's upstreams and routes
  * @param configFile the file this came from (re-read when it changes), or {@code null}
+ * @param rateLimits the rate-limit backend, headers and plans
  */
 public record KeywardenConfig(
     ServerSettings server,
@@ -27,36 +28,42 @@ public record KeywardenConfig(
     CacheSettings cache,
     Path adminKeyFile,
     GatewayConfig gateway,
-    Path configFile) {
+    Path configFile,
+    RateLimitConfig rateLimits) {
 
   /** Everything at its default: SQLite in {@code ./data}, ports 8081 and 8080 on 127.0.0.1. */
   public static KeywardenConfig defaults() {
     return new KeywardenConfig(ServerSettings.defaults(), Path.of("data"), null, null, null, null,
-        AccessModel.defaults(), CacheSettings.DEFAULTS, null, GatewayConfig.empty(), null);
+        AccessModel.defaults(), CacheSettings.DEFAULTS, null, GatewayConfig.empty(), null,
+        RateLimitConfig.defaults(AccessModel.defaults()));
   }
 
   public KeywardenConfig withServer(ServerSettings s) {
-    return new KeywardenConfig(s, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile);
+    return new KeywardenConfig(s, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile, rateLimits);
   }
 
   public KeywardenConfig withDataDir(Path d) {
-    return new KeywardenConfig(server, d, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile);
+    return new KeywardenConfig(server, d, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile, rateLimits);
   }
 
   public KeywardenConfig withDatabase(String url, String user, String password) {
-    return new KeywardenConfig(server, dataDir, url, user, password, secrets, model, cache, adminKeyFile, gateway, configFile);
+    return new KeywardenConfig(server, dataDir, url, user, password, secrets, model, cache, adminKeyFile, gateway, configFile, rateLimits);
   }
 
   public KeywardenConfig withModel(AccessModel m) {
-    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, m, cache, adminKeyFile, gateway, configFile);
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, m, cache, adminKeyFile, gateway, configFile, rateLimits);
   }
 
   public KeywardenConfig withAdminKeyFile(Path f) {
-    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, f, gateway, configFile);
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, f, gateway, configFile, rateLimits);
   }
 
   public KeywardenConfig withGateway(GatewayConfig g) {
-    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, g, configFile);
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, g, configFile, rateLimits);
+  }
+
+  public KeywardenConfig withRateLimits(RateLimitConfig r) {
+    return new KeywardenConfig(server, dataDir, databaseUrl, databaseUser, databasePassword, secrets, model, cache, adminKeyFile, gateway, configFile, r);
   }
 
   @Override

@@ -13,6 +13,12 @@ import io.keywarden.server.api.CacheOnlyDirectory;
 import io.keywarden.server.config.GatewayConfig;
 import io.keywarden.server.http.Bearer;
 import io.keywarden.server.http.Headers;
+import io.keywarden.server.ratelimit.RateLimits;
+import io.keywarden.core.ratelimit.RateOutcome;
+import io.keywarden.core.ratelimit.RatePolicy;
+import io.keywarden.core.ratelimit.RateSubject;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.keywarden.store.service.Keywarden;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -30,9 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's per-request work, assembled in one place and read top to bottom in {@link
  * #handle}: match the route, extract the credential, resolve the client's address, verify the key
- * (client IP and origin, project, allow-list, scopes: the decision engine's order), [rate limits:
- * the next issue's stage], forward with the caller's identity, and the decision is recorded (counts
- * and last use) by {@link Keywarden#verify}.
+ * (client IP and origin, project, allow-list, scopes: the decision engine's order), rate limits
+ * and quotas (last, counted only when everything else passed; all applicable policies or none),
+ * forward with the caller's identity, and the decision is recorded (counts and last use) by {@link
+ * Keywarden#verify}.
+ *
+ * <p>A client IP that has used up its failed-authentication budget is refused with 429 before its
+ * credential is looked at; each 401 other than a missing key counts against that budget.
  *
  * <p>The verification runs on the event loop against the cache only; when something must be read
  * from the store, the same verification moves to a worker thread and the chain continues when it
@@ -54,10 +64,18 @@ public final class Gateway implements Handler<HttpServerRequest> {
   private final Keywarden kw;
   private final CacheOnlyDirectory cacheOnly;
   private final AtomicReference<State> state = new AtomicReference<>();
+  private final RateLimits limits;
 
+  /** A gateway without rate limits. */
   public Gateway(Vertx vertx, Keywarden kw, GatewayConfig config) {
+    this(vertx, kw, config, null);
+  }
+
+  /** A gateway that enforces {@code limits} ({@code null}: none). */
+  public Gateway(Vertx vertx, Keywarden kw, GatewayConfig config, RateLimits limits) {
     this.vertx = vertx;
     this.kw = kw;
+    this.limits = limits;
     this.cacheOnly = new CacheOnlyDirectory(kw.cache());
     state.set(stateOf(config));
   }
@@ -111,8 +129,15 @@ public final class Gateway implements Handler<HttpServerRequest> {
     String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
     ClientAddress.Resolved client = s.clients().resolve(peer, req.getHeader("X-Forwarded-For"));
     if (route.authentication() == Authentication.NONE) {
-      forward(req, s, route, null, client, style);
+      limitAnonymous(req, s, route, client, style);
       return;
+    }
+    if (limits != null) {
+      RateOutcome blocked = limits.blocked(client.client());
+      if (blocked != null) {
+        tooMany(req, style, blocked);
+        return;
+      }
     }
     VerifyRequest vr = new VerifyRequest(credential(req, route), projectId(req, route, matched),
         route.project().selection(), route.requirementFor(req.method().name()), client.client(),
@@ -120,7 +145,13 @@ public final class Gateway implements Handler<HttpServerRequest> {
     try {
       decided(req, s, route, client, style, kw.verify(vr, cacheOnly));
     } catch (CacheOnlyDirectory.CacheMiss miss) {
-      vertx.executeBlocking(() -> kw.verify(vr, kw.cache()), false).onComplete(ar -> {
+      vertx.executeBlocking(() -> {
+        Decision d = kw.verify(vr, kw.cache());
+        if (limits != null && d.isValid()) {
+          limits.loadPlan(d.key().workspaceId()); // while on a worker anyway
+        }
+        return d;
+      }, false).onComplete(ar -> {
         if (ar.succeeded()) {
           decided(req, s, route, client, style, ar.result());
         } else {
@@ -137,7 +168,20 @@ public final class Gateway implements Handler<HttpServerRequest> {
       ErrorStyle style, Decision d) {
     if (!d.isValid()) {
       if (d.status() == DecisionStatus.MISSING && route.authentication() == Authentication.OPTIONAL) {
-        forward(req, s, route, null, client, style);
+        limitAnonymous(req, s, route, client, style);
+        return;
+      }
+      if (limits != null && isFailedAuthentication(d.status())) {
+        whenDone(limits.failedAuthentication(client.client()), ar -> {
+          if (ar.succeeded() && !ar.result().allowed()) {
+            tooMany(req, style, ar.result());
+            return;
+          }
+          if (ar.succeeded()) {
+            limits.writeHeaders(req.response().headers(), ar.result());
+          }
+          deny(req, route, style, d.status(), d);
+        });
         return;
       }
       deny(req, route, style, d.status(), d);
@@ -147,7 +191,105 @@ public final class Gateway implements Handler<HttpServerRequest> {
       deny(req, route, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
       return;
     }
-    // Rate limits and quotas: the rate-limit issue's stage goes here, after every other check.
+    // Rate limits and quotas: last, after every other check passed.
+    if (limits != null) {
+      String workspace = d.key().workspaceId();
+      String plan = limits.cachedPlan(workspace);
+      if (plan != null) {
+        limit(req, s, route, d, client, style, plan);
+      } else {
+        vertx.executeBlocking(() -> limits.loadPlan(workspace), false).onComplete(ar -> {
+          if (ar.succeeded()) {
+            limit(req, s, route, d, client, style, ar.result());
+          } else {
+            LOG.error("plan lookup failed for workspace {}", workspace, ar.cause());
+            req.resume();
+            style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Rate limits cannot be checked right now.", null);
+          }
+        });
+      }
+      return;
+    }
+    pass(req, s, route, d, client, style);
+  }
+
+  /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
+  private void limit(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
+      ErrorStyle style, String plan) {
+    RateSubject subject = RateLimits.subject(d, client.client(), route.group());
+    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    if (policies.isEmpty()) {
+      pass(req, s, route, d, client, style);
+      return;
+    }
+    whenDone(limits.check(policies, subject), ar -> limited(req, s, route, d, client, style, ar));
+  }
+
+  /** A request without a key: the common policies that count it (per client IP, say), then forward. */
+  private void limitAnonymous(HttpServerRequest req, State s, Route route, ClientAddress.Resolved client,
+      ErrorStyle style) {
+    if (limits == null) {
+      forward(req, s, route, null, client, style);
+      return;
+    }
+    RateSubject subject = RateLimits.anonymous(client.client(), route.group());
+    List<RatePolicy> policies = limits.anonymousPolicies(subject);
+    if (policies.isEmpty()) {
+      forward(req, s, route, null, client, style);
+      return;
+    }
+    whenDone(limits.check(policies, subject), ar -> limited(req, s, route, null, client, style, ar));
+  }
+
+  private void limited(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
+      ErrorStyle style, AsyncResult<RateOutcome> ar) {
+    if (ar.failed()) {
+      LOG.warn("rate limits could not be checked for route {}: {}", route.id(), ar.cause().toString());
+      req.resume();
+      style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Rate limits cannot be checked right now.",
+          "rate_limit_unavailable");
+      return;
+    }
+    RateOutcome o = ar.result();
+    if (!o.allowed()) {
+      tooMany(req, style, o);
+      return;
+    }
+    limits.writeHeaders(req.response().headers(), o);
+    if (d == null) {
+      forward(req, s, route, null, client, style);
+    } else {
+      pass(req, s, route, d, client, style);
+    }
+  }
+
+  /** 429 in the route's style, with the limit's headers and {@code Retry-After}. */
+  private void tooMany(HttpServerRequest req, ErrorStyle style, RateOutcome o) {
+    req.resume();
+    limits.writeHeaders(req.response().headers(), o);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("gateway limited policy={} reason={}", o.policy().name(), o.reason());
+    }
+    style.write(req.response(), o.error(), RateLimits.message(o), o.reason());
+  }
+
+  /** Runs {@code then} now if {@code f} is complete (the local backend), else when it completes. */
+  private static <T> void whenDone(Future<T> f, io.vertx.core.Handler<AsyncResult<T>> then) {
+    if (f.isComplete()) {
+      then.handle(f);
+    } else {
+      f.onComplete(then);
+    }
+  }
+
+  private static boolean isFailedAuthentication(DecisionStatus status) {
+    return status != DecisionStatus.MISSING && status.error() != null
+        && status.error().httpStatus() == 401;
+  }
+
+  /** Every check passed: forward with the caller's identity. */
+  private void pass(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
+      ErrorStyle style) {
     String origin = req.getHeader("Origin");
     if (route.isPublic() && origin != null) {
       // The key's own origin allow-list has passed; let the browser read the answer.

@@ -28,6 +28,10 @@ public final class Failures {
       denied(ctx, d);
       return;
     }
+    if (f instanceof Limited l) {
+      Responses.error(ctx, l.outcome().error(), l.getMessage(), null, l.outcome().reason());
+      return;
+    }
     int status = ctx.statusCode();
     switch (status) {
       case 413 -> Responses.error(ctx, ErrorCode.PAYLOAD_TOO_LARGE,

@@ -1,0 +1,312 @@
+package io.keywarden.server.ratelimit;
+
+import io.keywarden.core.decision.Decision;
+import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyType;
+import io.keywarden.core.ratelimit.LocalRateLimiter;
+import io.keywarden.core.ratelimit.PolicyUsage;
+import io.keywarden.core.ratelimit.RateLimitHeaders;
+import io.keywarden.core.ratelimit.RateOutcome;
+import io.keywarden.core.ratelimit.RatePlans;
+import io.keywarden.core.ratelimit.RatePolicy;
+import io.keywarden.core.ratelimit.RateSubject;
+import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.server.config.RateLimitConfig;
+import io.keywarden.store.Store;
+import io.keywarden.store.StoreListener;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The server's one entry to rate limits: which policies apply to a request (by the workspace's
+ * plan, the key's type and environment, the route group, and overrides), the backend that counts
+ * them, the failed-authentication guard per client IP, the management API's limit per operator
+ * key, and the response headers.
+ *
+ * <p>Workspace plans are read from the store once and kept until the store says the workspace
+ * changed ({@link StoreListener#workspaceChanged}); {@link #cachedPlan} never reads the store, so
+ * the event loop can call it, and {@link #loadPlan} (which may) runs on a worker.
+ */
+public final class RateLimits implements StoreListener, AutoCloseable {
+  /** Most client IPs remembered as blocked at once; beyond, the limiter alone still rejects. */
+  static final int MAX_BLOCKED = 100_000;
+
+  private final RateLimitConfig config;
+  private final Limiter limiter;
+  private final LocalRateLimiter perNode;
+  private final Store store;
+  private final LongSupplier micros;
+  private final RatePlans plans;
+  private final RateLimitHeaders headers;
+  private final List<RatePolicy> failedAuth;
+  private final List<RatePolicy> management;
+  private final ConcurrentHashMap<String, String> plansByWorkspace = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> blockedUntil = new ConcurrentHashMap<>();
+
+  /**
+   * @param limiter the backend that counts gateway and verify requests and failed authentications
+   * @param perNode counts management API calls on this node (the management API decides
+   *     synchronously, on worker threads and on the event loop alike)
+   */
+  public RateLimits(RateLimitConfig config, Limiter limiter, LocalRateLimiter perNode, Store store, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
+    this.perNode = Objects.requireNonNull(perNode, "perNode");
+    this.store = Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(clock, "clock");
+    this.micros = () -> {
+      var i = clock.instant();
+      return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+    };
+    this.plans = config.plans();
+    this.headers = config.headers();
+    this.failedAuth = config.failedAuth() == null ? List.of() : List.of(config.failedAuth());
+    this.management = config.management() == null ? List.of() : List.of(config.management());
+  }
+
+  /**
+   * The rate limits of a node: the configured backend counting gateway and verify requests, an
+   * in-process limiter for the management API, and {@code kw}'s store for workspace plans. The
+   * caller registers the result as a store listener.
+   */
+  public static RateLimits create(io.vertx.core.Vertx vertx, RateLimitConfig config,
+      io.keywarden.store.service.Keywarden kw) {
+    Clock clock = kw.clock();
+    LocalRateLimiter local = LocalRateLimiter.builder().clock(clock).maxCounters(config.maxCounters()).build();
+    Limiter limiter = new LocalLimiter(local);
+    LocalRateLimiter perNode = LocalRateLimiter.builder().clock(clock).build();
+    return new RateLimits(config, limiter, perNode, kw.store(), clock);
+  }
+
+  /** The configuration in force. */
+  public RateLimitConfig config() {
+    return config;
+  }
+
+  /** The counting backend. */
+  public Limiter limiter() {
+    return limiter;
+  }
+
+  /** The plans and their policies. */
+  public RatePlans plans() {
+    return plans;
+  }
+
+  // ---- Policies of a request ---------------------------------------------------------------
+
+  /** The request's values for every dimension, from an accepted key's decision. */
+  public static RateSubject subject(Decision d, String clientIp, String routeGroup) {
+    ApiKey k = d.key();
+    return new RateSubject(k.id(), k.ownerUserId(), d.projectId(), k.workspaceId(), clientIp,
+        k.environment(), routeGroup);
+  }
+
+  /** The values of a request without a key (a route with authentication none or optional). */
+  public static RateSubject anonymous(String clientIp, String routeGroup) {
+    return new RateSubject(null, null, null, null, clientIp, null, routeGroup);
+  }
+
+  /** The plan of {@code workspaceId} if known without reading the store, else {@code null}. */
+  public String cachedPlan(String workspaceId) {
+    return plansByWorkspace.get(workspaceId);
+  }
+
+  /** The plan of {@code workspaceId}, read from the store if needed: call off the event loop. */
+  public String loadPlan(String workspaceId) {
+    String p = plansByWorkspace.get(workspaceId);
+    if (p != null) {
+      return p;
+    }
+    Optional<Workspace> w = store.workspace(workspaceId);
+    String plan = w.map(Workspace::plan).orElse(plans.defaultPlan().name());
+    if (w.isPresent()) {
+      plansByWorkspace.put(workspaceId, plan);
+    }
+    return plan;
+  }
+
+  /** The policies for a request with an accepted key on a workspace on {@code plan}. */
+  public List<RatePolicy> policies(String plan, KeyType type, RateSubject subject) {
+    return plans.select(plan, type, subject);
+  }
+
+  /** The policies for a request without a key: common policies that count it (per client IP, say). */
+  public List<RatePolicy> anonymousPolicies(RateSubject subject) {
+    List<RatePolicy> out = null;
+    for (RatePolicy p : plans.common()) {
+      if (p.appliesTo().matches(null, null, subject.routeGroup()) && p.counts(subject)) {
+        if (out == null) {
+          out = new java.util.ArrayList<>(2);
+        }
+        out.add(p);
+      }
+    }
+    return out == null ? List.of() : out;
+  }
+
+  /** Checks and counts a request against {@code policies}. */
+  public Future<RateOutcome> check(List<RatePolicy> policies, RateSubject subject) {
+    return limiter.check(policies, subject, 1);
+  }
+
+  /** The state of {@code policies} for {@code subject}, counting nothing. */
+  public Future<RateOutcome> peek(List<RatePolicy> policies, RateSubject subject) {
+    return limiter.peek(policies, subject, 1);
+  }
+
+  /** Current usage of {@code policies} for {@code subject}. */
+  public Future<List<PolicyUsage>> usage(List<RatePolicy> policies, RateSubject subject) {
+    return limiter.usage(policies, subject);
+  }
+
+  // ---- Failed authentication per client IP ---------------------------------------------------
+
+  /** Whether failed authentications are limited. */
+  public boolean guardsFailedAuth() {
+    return !failedAuth.isEmpty();
+  }
+
+  /**
+   * A rejection if {@code clientIp} has used up its failed-authentication budget, else {@code
+   * null}: such a client is refused before its credential is even looked at, so a correct guess
+   * gains nothing until the window has passed. One map lookup; never reads the store.
+   */
+  public RateOutcome blocked(String clientIp) {
+    if (clientIp == null || blockedUntil.isEmpty()) {
+      return null;
+    }
+    Long until = blockedUntil.get(clientIp);
+    if (until == null) {
+      return null;
+    }
+    long now = micros.getAsLong();
+    if (now >= until) {
+      blockedUntil.remove(clientIp, until);
+      return null;
+    }
+    RatePolicy p = failedAuth.get(0);
+    long wait = until - now;
+    return new RateOutcome(false, p, p.limit(), 0, wait, wait, windowMicros(p), now);
+  }
+
+  /**
+   * Counts a failed authentication from {@code clientIp}. When the budget is used up the outcome
+   * is a rejection, and the client is blocked until it may try again.
+   */
+  public Future<RateOutcome> failedAuthentication(String clientIp) {
+    if (failedAuth.isEmpty() || clientIp == null) {
+      return Future.succeededFuture(RateOutcome.unlimited(micros.getAsLong()));
+    }
+    return limiter.check(failedAuth, anonymous(clientIp, null), 1).map(o -> {
+      if (!o.allowed()) {
+        if (blockedUntil.size() >= MAX_BLOCKED) {
+          long now = micros.getAsLong();
+          blockedUntil.values().removeIf(u -> u <= now);
+        }
+        if (blockedUntil.size() < MAX_BLOCKED) {
+          blockedUntil.merge(clientIp, o.decidedAtMicros() + o.retryAfterMicros(), Math::max);
+        }
+      }
+      return o;
+    });
+  }
+
+  /**
+   * Counts a failed authentication from {@code clientIp} on this node, deciding at once (for the
+   * management API, which decides synchronously).
+   */
+  public RateOutcome failedAuthenticationHere(String clientIp) {
+    if (failedAuth.isEmpty() || clientIp == null) {
+      return RateOutcome.unlimited(micros.getAsLong());
+    }
+    RateOutcome o = perNode.check(failedAuth, anonymous(clientIp, null), 1);
+    if (!o.allowed() && blockedUntil.size() < MAX_BLOCKED) {
+      blockedUntil.merge(clientIp, o.decidedAtMicros() + o.retryAfterMicros(), Math::max);
+    }
+    return o;
+  }
+
+  // ---- Management API ------------------------------------------------------------------------
+
+  /** Checks and counts one management API call by the operator key {@code keyId} (per node). */
+  public RateOutcome managementCall(String keyId) {
+    if (management.isEmpty()) {
+      return RateOutcome.unlimited(micros.getAsLong());
+    }
+    return perNode.check(management, new RateSubject(keyId, null, null, null, null, null, null), 1);
+  }
+
+  // ---- Headers -------------------------------------------------------------------------------
+
+  /** Writes the outcome's headers ({@code X-RateLimit-*}, the IETF pair, {@code Retry-After}). */
+  public void writeHeaders(MultiMap out, RateOutcome outcome) {
+    if (outcome == null || !outcome.limited()) {
+      return;
+    }
+    for (RateLimitHeaders.Header h : headers.format(outcome)) {
+      out.set(h.name(), h.value());
+    }
+  }
+
+  /** The message of a 429: names the policy and when to come back. */
+  public static String message(RateOutcome o) {
+    long seconds = RateLimitHeaders.retryAfterSeconds(o);
+    if (o.policy().isQuota()) {
+      return "The quota \"" + o.policy().name() + "\" of " + o.limit()
+          + " requests is used up for this period; it renews in " + seconds + " s.";
+    }
+    return "Rate limit \"" + o.policy().name() + "\" of " + o.limit() + " requests per "
+        + describe(o.windowMicros()) + " exceeded; retry after " + seconds + " s.";
+  }
+
+  private static String describe(long windowMicros) {
+    long s = windowMicros / 1_000_000L;
+    if (windowMicros % 1_000_000L != 0) {
+      return (windowMicros / 1000) + " ms";
+    }
+    if (s % 86_400 == 0) {
+      return s / 86_400 == 1 ? "day" : (s / 86_400) + " days";
+    }
+    if (s % 3600 == 0) {
+      return s / 3600 == 1 ? "hour" : (s / 3600) + " hours";
+    }
+    if (s % 60 == 0) {
+      return s / 60 == 1 ? "minute" : (s / 60) + " minutes";
+    }
+    return s == 1 ? "second" : s + " seconds";
+  }
+
+  private static long windowMicros(RatePolicy p) {
+    return p.window() instanceof io.keywarden.core.ratelimit.RateWindow.Rolling r ? r.micros() : 0;
+  }
+
+  // ---- Invalidation --------------------------------------------------------------------------
+
+  @Override
+  public void workspaceChanged(String workspaceId) {
+    plansByWorkspace.remove(workspaceId);
+  }
+
+  /** Forgets every cached plan (a cluster-wide invalidation). */
+  public void invalidateAll() {
+    plansByWorkspace.clear();
+  }
+
+  /** Blocked client IPs, for tests and metrics. */
+  Map<String, Long> blockedClients() {
+    return blockedUntil;
+  }
+
+  @Override
+  public void close() {
+    limiter.close();
+  }
+}
