@@ -152,6 +152,11 @@ public final class Report {
         .append(machine).append("\n\nCommand: `").append(command).append("`. Absolute figures on this")
         .append(" shared 2-core machine move by up to 2× between minutes; compare the ratios, which")
         .append(" are computed per round in the same run.\n\n");
+    if (mode.equals("quick")) {
+      md.append("**Quick mode: a smoke run** (warm-ups of a second or two, one round, fewer keys). Its figures,"
+          + " the JVMs' above all, are far from steady state: the goal column below is not a verdict."
+          + " Use the full run (`bench/run`) for published figures.\n\n");
+    }
     writeGoals();
     writeJmh();
     writeHttp();

@@ -45,6 +45,9 @@ import java.util.stream.Stream;
  * store, metric, value, unit, note} to OUT.tsv.
  */
 public final class ScaleBench {
+  /** {@code -Dbench.quick=true}: smaller samples and floods, for a smoke run. */
+  private static final boolean QUICK = Boolean.getBoolean("bench.quick");
+
   private final String db;
   private final int n;
   private final PrintStream out;
@@ -119,12 +122,12 @@ public final class ScaleBench {
     NewKeyRequest request = NewKeyRequest.userKey(ws.id(), user.id(), "scale", List.of("read"));
     var requirement = kw.model().scopes().requireAll(List.of("read"));
 
-    int sampleSize = Math.min(n, 200_000);
+    int sampleSize = Math.min(n, QUICK ? 20_000 : 200_000);
     int stride = Math.max(1, n / sampleSize);
     List<String> sample = new ArrayList<>(sampleSize);
 
     // 1. The public path.
-    int viaApi = Math.min(n, 2_000);
+    int viaApi = Math.min(n, QUICK ? 100 : 2_000);
     long t0 = System.nanoTime();
     for (int i = 0; i < viaApi; i++) {
       IssuedKey k = kw.keys().create(request, Actor.SYSTEM);
@@ -170,7 +173,7 @@ public final class ScaleBench {
     row("keys_in_store", n, "keys", check.size() + " bulk keys read back through the store and compared");
 
     // 3. Cold misses: keys never verified before.
-    int cold = Math.min(sample.size(), 5_000);
+    int cold = Math.min(sample.size(), QUICK ? 1_000 : 5_000);
     long[] lat = new long[cold];
     long reads0 = kw.cache().storeReads();
     for (int i = 0; i < cold; i++) {
@@ -203,7 +206,7 @@ public final class ScaleBench {
 
     // 5. Floods.
     String prefix = kw.model().prefix(io.keywarden.core.keys.KeyType.SECRET, kw.model().defaultEnvironment());
-    int floodBad = 200_000;
+    int floodBad = QUICK ? 50_000 : 200_000;
     String[] bad = new String[floodBad];
     for (int i = 0; i < floodBad; i++) {
       String k = KeyFormat.generate(prefix);
@@ -222,7 +225,7 @@ public final class ScaleBench {
     row("flood_bad_checksum_store_queries", kw.cache().storeReads() - reads0, "queries",
         "for " + floodBad + " keys");
 
-    int floodUnknown = 50_000;
+    int floodUnknown = QUICK ? 10_000 : 50_000;
     String[] unknown = new String[floodUnknown];
     for (int i = 0; i < floodUnknown; i++) {
       unknown[i] = KeyFormat.generate(prefix);
