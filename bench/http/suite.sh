@@ -10,7 +10,8 @@
 #                       rate-limit policy when this build supports rate_limits)
 #   scg                 Spring Cloud Gateway (bench/peer-scg) with an HMAC key-check filter
 # The upstream is a second nginx answering a static 200. Same headers for every target.
-# Writes bench/results/http.tsv (one row per run, see lib.sh) and bench/results/http-notes.txt.
+# Writes http.tsv (one row per run, see lib.sh) and http-notes.txt to $BENCH_RESULTS
+# (default bench/results).
 # Expects bench/target and keywarden-cli/target to be built (bench/run does that).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -23,7 +24,7 @@ ROUNDS=${1:-4}
 export DURATION=${2:-10}
 WARMUP=${3:-10}
 UP_PORT=18290; FRONT_PORT=18291; SCG_PORT=18292; API_PORT=18281; GW_PORT=18280
-results=$root/bench/results
+results=${BENCH_RESULTS:-$root/bench/results}
 notes=$results/http-notes.txt
 mkdir -p "$results"
 export RESULTS=$results/http.tsv

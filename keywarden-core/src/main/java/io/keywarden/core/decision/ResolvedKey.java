@@ -1,6 +1,7 @@
 package io.keywarden.core.decision;
 
 import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyHash;
 import io.keywarden.core.keys.KeyKind;
 import io.keywarden.core.net.CidrBlock;
 import io.keywarden.core.net.IpAddress;
@@ -12,6 +13,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A stored key compiled for the verify path: grant bitset, parsed CIDR blocks and origin
@@ -64,6 +66,51 @@ public final class ResolvedKey {
    * no longer has them), and so are allow-list entries that no longer parse.
    */
   public static ResolvedKey of(ApiKey key, AccessModel model) {
+    return of(key, model, UnaryOperator.identity());
+  }
+
+  /**
+   * Compiles a stored key for a cache that holds many: values that many keys share (workspace,
+   * owner, environment, prefix, creator, metadata and name text, scope lists, the compiled grant)
+   * are replaced by one canonical instance each, so a million cached keys of a few thousand
+   * workspaces do not hold a million copies of the same strings and sets. Strings are interned
+   * (the JVM's string table drops what nothing references any more); lists and grants go through
+   * {@code canonical}, which returns an equal instance it already holds, or its argument.
+   *
+   * @param hash the instance to keep as the key's hash: pass the cache's own key so that entry and
+   *     value share it ({@code null} keeps the stored key's)
+   * @param canonical a canonicalizing map for immutable lists and {@link ScopeSet}s; it must
+   *     return a value equal to its argument
+   */
+  public static ResolvedKey compact(ApiKey key, KeyHash hash, AccessModel model, UnaryOperator<Object> canonical) {
+    ApiKey k = new ApiKey(key.id(), intern(key.name()), key.kind(), key.type(), intern(key.environment()),
+        intern(key.workspaceId()), intern(key.ownerUserId()), intern(key.ownerProjectId()),
+        canonicalList(key.scopes(), canonical), canonicalList(key.projectIds(), canonical),
+        canonicalList(key.allowedIps(), canonical), canonicalList(key.allowedOrigins(), canonical),
+        intern(key.metadata()), intern(key.prefix()), key.display(),
+        hash != null && hash.equals(key.hash()) ? hash : key.hash(), key.hashVersion(), key.expiresAt(),
+        key.createdAt(), intern(key.createdBy()), key.lastUsedAt(), key.revokedAt(), key.enabled(),
+        key.replacesKeyId(), key.replacedByKeyId());
+    return of(k, model, canonical);
+  }
+
+  private static String intern(String s) {
+    return s == null ? null : s.intern();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> canonicalList(List<String> list, UnaryOperator<Object> canonical) {
+    if (list.isEmpty()) {
+      return List.of();
+    }
+    List<String> interned = new ArrayList<>(list.size());
+    for (String s : list) {
+      interned.add(s.intern());
+    }
+    return (List<String>) canonical.apply(List.copyOf(interned));
+  }
+
+  private static ResolvedKey of(ApiKey key, AccessModel model, UnaryOperator<Object> canonical) {
     ScopeSet grant;
     if (key.kind() == KeyKind.PROJECT) {
       grant = model.scopes().all();
@@ -90,6 +137,7 @@ public final class ResolvedKey {
     }
     boolean ipListGiven = !key.allowedIps().isEmpty();
     boolean originListGiven = !key.allowedOrigins().isEmpty();
+    grant = (ScopeSet) canonical.apply(grant);
     return new ResolvedKey(key, grant,
         ipListGiven ? ips.toArray(new CidrBlock[0]) : null,
         originListGiven ? origins.toArray(new OriginPattern[0]) : null);
