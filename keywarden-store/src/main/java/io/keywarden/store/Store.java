@@ -7,6 +7,7 @@ import io.keywarden.core.tenancy.Project;
 import io.keywarden.core.tenancy.User;
 import io.keywarden.core.tenancy.Workspace;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,14 +38,35 @@ public interface Store extends AutoCloseable {
 
   // ---- workspaces ----
 
-  Workspace createWorkspace(String name, String plan, Integer maxTtlDays, Actor actor);
+  /** Creates a workspace without rate-limit overrides. */
+  default Workspace createWorkspace(String name, String plan, Integer maxTtlDays, Actor actor) {
+    return createWorkspace(name, plan, maxTtlDays, null, actor);
+  }
+
+  /**
+   * Creates a workspace.
+   *
+   * @param rateLimits canonical overrides JSON (checked by the caller), or {@code null} for none
+   */
+  Workspace createWorkspace(String name, String plan, Integer maxTtlDays, String rateLimits,
+      Actor actor);
 
   Optional<Workspace> workspace(String id);
 
   Page<Workspace> workspaces(PageRequest page);
 
   /** Changes name, plan or max TTL; {@code null} keeps a value, {@code clearMaxTtl} removes the cap. */
-  Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays, boolean clearMaxTtl, Actor actor);
+  default Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
+      boolean clearMaxTtl, Actor actor) {
+    return updateWorkspace(id, name, plan, maxTtlDays, clearMaxTtl, null, actor);
+  }
+
+  /**
+   * Changes name, plan, max TTL or rate-limit overrides; {@code null} keeps a value, {@code
+   * clearMaxTtl} removes the cap, {@code rateLimits} of {@code "[]"} removes every override.
+   */
+  Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
+      boolean clearMaxTtl, String rateLimits, Actor actor);
 
   /** Deletes the workspace with its projects, memberships and keys. */
   void deleteWorkspace(String id, Actor actor);
@@ -119,6 +141,21 @@ public interface Store extends AutoCloseable {
 
   /** Records last use times in one batch; a time never moves a stored value backwards. */
   void recordLastUsed(Map<String, Instant> lastUsedByKeyId);
+
+  // ---- quota usage ----
+
+  /** The stored quota counts of every period that starts at or after {@code fromMicros}. */
+  List<QuotaUsage> quotaUsageSince(long fromMicros);
+
+  /**
+   * Stores quota counts in one transaction, with no audit event: a count only ever grows, so a
+   * row keeps the larger of its stored and new {@code used} (two nodes never lower each other's
+   * count).
+   */
+  void recordQuotaUsage(Collection<QuotaUsage> usage);
+
+  /** Deletes the quota counts of periods that start before {@code beforeMicros}; returns how many. */
+  int pruneQuotaUsage(long beforeMicros);
 
   // ---- audit ----
 

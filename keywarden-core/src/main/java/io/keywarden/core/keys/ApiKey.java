@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param enabled {@code false} suspends the key without revoking it
  * @param replacesKeyId the key this one replaced by rotation, or {@code null}
  * @param replacedByKeyId the key that replaced this one by rotation, or {@code null}
+ * @param rateLimits the key's rate-limit overrides as canonical JSON text (a list of {@code
+ *     {"name", "limit"[, "window", "by"]}}), or {@code null} when it has none
  */
 public record ApiKey(
     String id,
@@ -59,7 +61,8 @@ public record ApiKey(
     Instant revokedAt,
     boolean enabled,
     String replacesKeyId,
-    String replacedByKeyId) {
+    String replacedByKeyId,
+    String rateLimits) {
 
   public ApiKey {
     Objects.requireNonNull(id, "id");
@@ -85,6 +88,19 @@ public record ApiKey(
     }
   }
 
+  /** A key without rate-limit overrides. */
+  public ApiKey(String id, String name, KeyKind kind, KeyType type, String environment,
+      String workspaceId, String ownerUserId, String ownerProjectId, List<String> scopes,
+      List<String> projectIds, List<String> allowedIps, List<String> allowedOrigins,
+      String metadata, String prefix, String display, KeyHash hash, int hashVersion,
+      Instant expiresAt, Instant createdAt, String createdBy, Instant lastUsedAt,
+      Instant revokedAt, boolean enabled, String replacesKeyId, String replacedByKeyId) {
+    this(id, name, kind, type, environment, workspaceId, ownerUserId, ownerProjectId, scopes,
+        projectIds, allowedIps, allowedOrigins, metadata, prefix, display, hash, hashVersion,
+        expiresAt, createdAt, createdBy, lastUsedAt, revokedAt, enabled, replacesKeyId,
+        replacedByKeyId, null);
+  }
+
   /** The lifecycle state at {@code now}: active, expired, revoked or disabled. */
   public KeyState stateAt(Instant now) {
     if (revokedAt != null) {
@@ -104,7 +120,15 @@ public record ApiKey(
     return new ApiKey(id, name, kind, type, environment, workspaceId, ownerUserId, ownerProjectId,
         scopes, projectIds, allowedIps, allowedOrigins, metadata, prefix, display, hash,
         hashVersion, expiresAt, createdAt, createdBy, lastUsedAt, at, enabled, replacesKeyId,
-        replacedByKeyId);
+        replacedByKeyId, rateLimits);
+  }
+
+  /** A copy with other rate-limit overrides ({@code null} for none). */
+  public ApiKey withRateLimits(String overrides) {
+    return new ApiKey(id, name, kind, type, environment, workspaceId, ownerUserId, ownerProjectId,
+        scopes, projectIds, allowedIps, allowedOrigins, metadata, prefix, display, hash,
+        hashVersion, expiresAt, createdAt, createdBy, lastUsedAt, revokedAt, enabled,
+        replacesKeyId, replacedByKeyId, overrides);
   }
 
   @Override

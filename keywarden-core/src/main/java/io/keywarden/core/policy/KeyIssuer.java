@@ -147,7 +147,7 @@ public final class KeyIssuer {
 
   /**
    * Makes the successor of {@code old} for a rotation: same kind, type, environment, owner,
-   * scopes, allow-lists and metadata, and the same lifetime it was given, counted from now.
+   * scopes, allow-lists, metadata and rate-limit overrides, and the same lifetime it was given, counted from now.
    */
   public IssuedKey successor(ApiKey old, String createdBy) {
     Instant now = clock.instant();
@@ -161,7 +161,7 @@ public final class KeyIssuer {
         old.workspaceId(), old.ownerUserId(), old.ownerProjectId(), old.scopes(), old.projectIds(),
         old.allowedIps(), old.allowedOrigins(), old.metadata(), old.prefix(),
         KeyFormat.displayForm(secret), hasher.hash(secret), hasher.currentVersion(), expiresAt, now,
-        createdBy, null, null, true, old.id(), null);
+        createdBy, null, null, true, old.id(), null, old.rateLimits());
     return new IssuedKey(key, secret);
   }
 

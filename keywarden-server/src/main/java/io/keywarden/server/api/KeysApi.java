@@ -51,9 +51,9 @@ final class KeysApi extends Endpoint {
 
   private static final Set<String> CREATE_FIELDS = Set.of("workspace_id", "kind", "user_id",
       "project_id", "name", "type", "environment", "scopes", "projects", "ttl_days", "expires_at",
-      "allowed_ips", "allowed_origins", "metadata");
+      "allowed_ips", "allowed_origins", "metadata", "rate_limits");
   private static final Set<String> UPDATE_FIELDS = Set.of("name", "enabled", "scopes", "projects",
-      "allowed_ips", "allowed_origins", "metadata", "expires_at");
+      "allowed_ips", "allowed_origins", "metadata", "expires_at", "rate_limits");
   private static final Set<String> ROTATE_FIELDS = Set.of("grace_seconds");
 
   KeysApi(Keywarden kw, OperatorAuth auth) {
@@ -86,7 +86,11 @@ final class KeysApi extends Endpoint {
         b.string("environment", false), b.strings("scopes"), b.strings("projects"), null, null,
         false, b.strings("allowed_ips"), b.strings("allowed_origins"), b.object("metadata"));
     request = lifetime(b, request);
-    IssuedKey issued = kw.keys().create(request, c.actor());
+    String rateLimits = b.isNull("rate_limits") ? null : b.raw("rate_limits");
+    if (rateLimits != null && !c.isDeploymentWide()) {
+      throw deploymentWideOnly(); // a tenant's own operator key must not raise its limits
+    }
+    IssuedKey issued = kw.keys().create(request, rateLimits, c.actor());
     Responses.data(ctx, 201, withSecret(issued));
   }
 
@@ -134,7 +138,11 @@ final class KeysApi extends Endpoint {
     ApiKey k = visible(c, ctx.pathParam("id"));
     KeyUpdate u = new KeyUpdate(b.string("name", false), b.bool("enabled"), b.strings("scopes"),
         b.strings("projects"), b.strings("allowed_ips"), b.strings("allowed_origins"),
-        b.object("metadata"), b.instant("expires_at"), b.isNull("expires_at"));
+        b.object("metadata"), b.instant("expires_at"), b.isNull("expires_at"),
+        b.isNull("rate_limits") ? "[]" : b.raw("rate_limits"));
+    if (b.has("rate_limits") && !c.isDeploymentWide()) {
+      throw deploymentWideOnly();
+    }
     ApiKey updated = kw.keys().update(k.id(), u, c.actor());
     Responses.data(ctx, 200, Views.key(updated, kw.clock().instant()));
   }

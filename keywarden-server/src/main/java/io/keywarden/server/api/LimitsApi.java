@@ -59,9 +59,10 @@ final class LimitsApi extends Endpoint {
     ApiKey k = kw.store().key(ctx.pathParam("id"))
         .filter(key -> key.kind() != KeyKind.OPERATOR && c.canSee(key.workspaceId()))
         .orElseThrow(() -> notFound("Key"));
-    String plan = limits.loadPlan(k.workspaceId());
+    RateLimits.WorkspaceLimits wl = limits.loadWorkspace(k.workspaceId());
+    String plan = wl.plan();
     ArrayNode out = Json.array();
-    for (RatePolicy p : candidates(plan)) {
+    for (RatePolicy p : limits.candidates(wl, k)) {
       var a = p.appliesTo();
       if (!a.keyTypes().isEmpty() && !a.keyTypes().contains(k.type())) {
         continue;
@@ -96,9 +97,10 @@ final class LimitsApi extends Endpoint {
   private void forWorkspace(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:read");
     Workspace w = visibleWorkspace(c, ctx.pathParam("id"));
-    String plan = limits.loadPlan(w.id());
+    RateLimits.WorkspaceLimits wl = limits.loadWorkspace(w.id());
+    String plan = wl.plan();
     ArrayNode out = Json.array();
-    for (RatePolicy p : candidates(plan)) {
+    for (RatePolicy p : limits.candidates(wl, null)) {
       Set<Dimension> by = p.countedBy();
       if (!by.contains(Dimension.WORKSPACE)
           || !EnumSet.of(Dimension.WORKSPACE, Dimension.ENVIRONMENT, Dimension.ROUTE_GROUP).containsAll(by)) {
@@ -126,13 +128,6 @@ final class LimitsApi extends Endpoint {
     data.put("plan", plan);
     data.set("policies", out);
     Responses.data(ctx, 200, data);
-  }
-
-  private List<RatePolicy> candidates(String plan) {
-    List<RatePolicy> all = new ArrayList<>(limits.plans().common());
-    var p = limits.plans().plan(plan);
-    all.addAll((p == null ? limits.plans().defaultPlan() : p).policies());
-    return all;
   }
 
   private PolicyUsage usage(RatePolicy p, RateSubject s) {

@@ -36,7 +36,7 @@ final class VerifyApi extends Endpoint {
       "route_group");
 
   /** A decision and what its rate-limit check needs. */
-  private record Verdict(Decision decision, String ip, String routeGroup) {}
+  private record Verdict(Decision decision, String ip, String routeGroup, RateLimits.WorkspaceLimits limits) {}
 
   private final Vertx vertx;
   private final CacheOnlyDirectory cacheOnly;
@@ -76,9 +76,9 @@ final class VerifyApi extends Endpoint {
       Responses.body(ctx, 200, Views.decisionBody(d));
       return;
     }
-    String plan = limits.cachedPlan(d.key().workspaceId());
+    RateLimits.WorkspaceLimits w = v.limits();
     RateSubject subject = RateLimits.subject(d, v.ip(), v.routeGroup());
-    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    List<RatePolicy> policies = limits.policies(w, d.key(), subject);
     if (policies.isEmpty()) {
       Responses.body(ctx, 200, Views.decisionBody(d));
       return;
@@ -105,13 +105,17 @@ final class VerifyApi extends Endpoint {
       group = io.keywarden.core.routes.Route.DEFAULT_GROUP;
     }
     Decision d = kw.verify(request, directory);
-    if (limits != null && d.isValid() && limits.cachedPlan(d.key().workspaceId()) == null) {
-      if (!mayBlock) {
-        throw CacheOnlyDirectory.CacheMiss.INSTANCE; // the plan must be read: redo it on a worker
+    RateLimits.WorkspaceLimits w = null;
+    if (limits != null && d.isValid()) {
+      w = limits.cachedWorkspace(d.key().workspaceId());
+      if (w == null) {
+        if (!mayBlock) {
+          throw CacheOnlyDirectory.CacheMiss.INSTANCE; // the plan must be read: redo it on a worker
+        }
+        w = limits.loadWorkspace(d.key().workspaceId());
       }
-      limits.loadPlan(d.key().workspaceId());
     }
-    return new Verdict(d, request.clientIp(), group);
+    return new Verdict(d, request.clientIp(), group, w);
   }
 
   private VerifyRequest parse(JsonBody b) {

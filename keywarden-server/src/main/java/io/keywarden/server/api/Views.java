@@ -26,9 +26,19 @@ final class Views {
     } else {
       o.put("max_ttl_days", w.maxTtlDays());
     }
+    putRateLimits(o, w.rateLimits());
     Json.putTime(o, "created_at", w.createdAt());
     Json.putTime(o, "updated_at", w.updatedAt());
     return o;
+  }
+
+  /** {@code rate_limits}: the stored overrides as a JSON list, or {@code null} for none. */
+  private static void putRateLimits(ObjectNode o, String json) {
+    if (json == null) {
+      o.putNull("rate_limits");
+    } else {
+      o.set("rate_limits", Json.parseOrEmpty(json));
+    }
   }
 
   static ObjectNode project(Project p) {
@@ -86,6 +96,7 @@ final class Views {
     o.set("allowed_origins", Json.strings(k.allowedOrigins()));
     o.set("metadata", Json.parseOrEmpty(k.metadata()));
     o.put("enabled", k.enabled());
+    putRateLimits(o, k.rateLimits());
     Json.putTime(o, "expires_at", k.expiresAt());
     Json.putTime(o, "created_at", k.createdAt());
     o.put("created_by", k.createdBy());

@@ -30,12 +30,12 @@ final class WorkspacesApi extends Endpoint {
 
   private void create(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:write");
-    JsonBody b = JsonBody.of(ctx, true).only(Set.of("name", "plan", "max_ttl_days"));
+    JsonBody b = JsonBody.of(ctx, true).only(Set.of("name", "plan", "max_ttl_days", "rate_limits"));
     if (!c.isDeploymentWide()) {
       throw deploymentWideOnly();
     }
     Workspace ws = kw.tenants().createWorkspace(b.string("name", true), b.string("plan", false),
-        b.integer("max_ttl_days"), c.actor());
+        b.integer("max_ttl_days"), b.raw("rate_limits"), c.actor());
     Responses.data(ctx, 201, Views.workspace(ws));
   }
 
@@ -57,10 +57,15 @@ final class WorkspacesApi extends Endpoint {
 
   private void update(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:write");
-    JsonBody b = JsonBody.of(ctx, true).only(Set.of("name", "plan", "max_ttl_days"));
+    JsonBody b = JsonBody.of(ctx, true).only(Set.of("name", "plan", "max_ttl_days", "rate_limits"));
     Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
+    if ((b.has("plan") || b.has("rate_limits")) && !c.isDeploymentWide()) {
+      // A tenant's own operator key must not raise its plan or its limits.
+      throw deploymentWideOnly();
+    }
     Workspace updated = kw.tenants().updateWorkspace(ws.id(), b.string("name", false),
-        b.string("plan", false), b.integer("max_ttl_days"), b.isNull("max_ttl_days"), c.actor());
+        b.string("plan", false), b.integer("max_ttl_days"), b.isNull("max_ttl_days"),
+        b.isNull("rate_limits") ? "[]" : b.raw("rate_limits"), c.actor());
     Responses.data(ctx, 200, Views.workspace(updated));
   }
 

@@ -148,7 +148,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
       vertx.executeBlocking(() -> {
         Decision d = kw.verify(vr, kw.cache());
         if (limits != null && d.isValid()) {
-          limits.loadPlan(d.key().workspaceId()); // while on a worker anyway
+          limits.loadWorkspace(d.key().workspaceId()); // while on a worker anyway
         }
         return d;
       }, false).onComplete(ar -> {
@@ -184,21 +184,21 @@ public final class Gateway implements Handler<HttpServerRequest> {
         });
         return;
       }
-      deny(req, route, style, d.status(), d);
+      denyWithLimits(req, route, client, style, d.status(), d);
       return;
     }
     if (!route.accepts(d.key().type())) {
-      deny(req, route, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
+      denyWithLimits(req, route, client, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
       return;
     }
     // Rate limits and quotas: last, after every other check passed.
     if (limits != null) {
       String workspace = d.key().workspaceId();
-      String plan = limits.cachedPlan(workspace);
-      if (plan != null) {
-        limit(req, s, route, d, client, style, plan);
+      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(workspace);
+      if (w != null) {
+        limit(req, s, route, d, client, style, w);
       } else {
-        vertx.executeBlocking(() -> limits.loadPlan(workspace), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> limits.loadWorkspace(workspace), false).onComplete(ar -> {
           if (ar.succeeded()) {
             limit(req, s, route, d, client, style, ar.result());
           } else {
@@ -213,11 +213,36 @@ public final class Gateway implements Handler<HttpServerRequest> {
     pass(req, s, route, d, client, style);
   }
 
+  /**
+   * A refusal of a known key (403, 404, 400): the answer still carries the key's rate-limit state,
+   * read without counting (refused requests never count), when its workspace's limits are cached.
+   */
+  private void denyWithLimits(HttpServerRequest req, Route route, ClientAddress.Resolved client, ErrorStyle style,
+      DecisionStatus status, Decision d) {
+    if (limits != null && d.key() != null) {
+      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(d.key().workspaceId());
+      if (w != null) {
+        RateSubject subject = RateLimits.subject(d, client.client(), route.group());
+        List<RatePolicy> policies = limits.policies(w, d.key(), subject);
+        if (!policies.isEmpty()) {
+          whenDone(limits.peek(policies, subject), ar -> {
+            if (ar.succeeded()) {
+              limits.writeHeaders(req.response().headers(), ar.result());
+            }
+            deny(req, route, style, status, d);
+          });
+          return;
+        }
+      }
+    }
+    deny(req, route, style, status, d);
+  }
+
   /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
   private void limit(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
-      ErrorStyle style, String plan) {
+      ErrorStyle style, RateLimits.WorkspaceLimits w) {
     RateSubject subject = RateLimits.subject(d, client.client(), route.group());
-    List<RatePolicy> policies = limits.policies(plan, d.key().type(), subject);
+    List<RatePolicy> policies = limits.policies(w, d.key(), subject);
     if (policies.isEmpty()) {
       pass(req, s, route, d, client, style);
       return;

@@ -190,6 +190,15 @@ public final class JsonBody {
     }
   }
 
+  /**
+   * Any JSON value as compact text, for a field checked elsewhere: {@code null} when absent;
+   * {@code "null"} for JSON null.
+   */
+  public String raw(String field) {
+    JsonNode v = node.get(field);
+    return v == null ? null : v.toString();
+  }
+
   /** A JSON object as compact text, or {@code null} when absent or null. */
   public String object(String field) {
     JsonNode v = node.get(field);

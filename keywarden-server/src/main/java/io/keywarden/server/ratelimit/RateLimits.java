@@ -14,6 +14,7 @@ import io.keywarden.core.tenancy.Workspace;
 import io.keywarden.server.config.RateLimitConfig;
 import io.keywarden.store.Store;
 import io.keywarden.store.StoreListener;
+import io.keywarden.store.ratelimit.RateLimitOverride;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
@@ -47,7 +48,11 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   private final RateLimitHeaders headers;
   private final List<RatePolicy> failedAuth;
   private final List<RatePolicy> management;
-  private final ConcurrentHashMap<String, String> plansByWorkspace = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, WorkspaceLimits> workspaces = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<RateLimitOverride>> parsedOverrides = new ConcurrentHashMap<>();
+
+  /** What the limits of a workspace's requests depend on: its plan and its overrides. */
+  public record WorkspaceLimits(String plan, List<RatePolicy> overrides) {}
   private final ConcurrentHashMap<String, Long> blockedUntil = new ConcurrentHashMap<>();
 
   /**
@@ -79,7 +84,8 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   public static RateLimits create(io.vertx.core.Vertx vertx, RateLimitConfig config,
       io.keywarden.store.service.Keywarden kw) {
     Clock clock = kw.clock();
-    LocalRateLimiter local = LocalRateLimiter.builder().clock(clock).maxCounters(config.maxCounters()).build();
+    LocalRateLimiter local = LocalRateLimiter.builder().clock(clock).maxCounters(config.maxCounters())
+        .quotaLedger(kw.quotaLedger()).build();
     Limiter limiter = new LocalLimiter(local);
     LocalRateLimiter perNode = LocalRateLimiter.builder().clock(clock).build();
     return new RateLimits(config, limiter, perNode, kw.store(), clock);
@@ -114,28 +120,96 @@ public final class RateLimits implements StoreListener, AutoCloseable {
     return new RateSubject(null, null, null, null, clientIp, null, routeGroup);
   }
 
-  /** The plan of {@code workspaceId} if known without reading the store, else {@code null}. */
-  public String cachedPlan(String workspaceId) {
-    return plansByWorkspace.get(workspaceId);
+  /** The plan and overrides of {@code workspaceId} if known without reading the store, else {@code null}. */
+  public WorkspaceLimits cachedWorkspace(String workspaceId) {
+    return workspaces.get(workspaceId);
   }
 
-  /** The plan of {@code workspaceId}, read from the store if needed: call off the event loop. */
-  public String loadPlan(String workspaceId) {
-    String p = plansByWorkspace.get(workspaceId);
-    if (p != null) {
-      return p;
+  /** The plan and overrides of {@code workspaceId}, read from the store if needed: call off the event loop. */
+  public WorkspaceLimits loadWorkspace(String workspaceId) {
+    WorkspaceLimits cached = workspaces.get(workspaceId);
+    if (cached != null) {
+      return cached;
     }
     Optional<Workspace> w = store.workspace(workspaceId);
     String plan = w.map(Workspace::plan).orElse(plans.defaultPlan().name());
+    List<RatePolicy> overrides = w.map(ws -> resolve(plan, ws.rateLimits())).orElse(List.of());
+    WorkspaceLimits out = new WorkspaceLimits(plan, overrides);
     if (w.isPresent()) {
-      plansByWorkspace.put(workspaceId, plan);
+      workspaces.put(workspaceId, out);
     }
-    return plan;
+    return out;
   }
 
-  /** The policies for a request with an accepted key on a workspace on {@code plan}. */
-  public List<RatePolicy> policies(String plan, KeyType type, RateSubject subject) {
-    return plans.select(plan, type, subject);
+  /** Stored overrides as policies, against the policies of {@code plan} they may replace. */
+  List<RatePolicy> resolve(String plan, String overridesJson) {
+    if (overridesJson == null) {
+      return List.of();
+    }
+    List<RateLimitOverride> parsed = parsedOverrides.get(overridesJson);
+    if (parsed == null) {
+      parsed = RateLimitOverride.parse(overridesJson);
+      if (parsedOverrides.size() < 10_000) {
+        parsedOverrides.put(overridesJson, parsed);
+      }
+    }
+    return RateLimitOverride.toPolicies(parsed, name -> policyNamed(plan, name));
+  }
+
+  /** The common or plan policy named {@code name}, or {@code null}. */
+  RatePolicy policyNamed(String plan, String name) {
+    for (RatePolicy p : plans.common()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    var pl = plans.plan(plan);
+    for (RatePolicy p : (pl == null ? plans.defaultPlan() : pl).policies()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** The policies for a request with the accepted key {@code key} of a workspace with {@code w}. */
+  public List<RatePolicy> policies(WorkspaceLimits w, ApiKey key, RateSubject subject) {
+    List<RatePolicy> keyOverrides = key.rateLimits() == null ? List.of() : resolve(w.plan(), key.rateLimits());
+    if (w.overrides().isEmpty() && keyOverrides.isEmpty()) {
+      return plans.select(w.plan(), key.type(), subject);
+    }
+    return plans.select(w.plan(), key.type(), subject, w.overrides(), keyOverrides);
+  }
+
+  /**
+   * Every policy that may apply to requests of a workspace with {@code w} (and of {@code key},
+   * when given), overrides applied, before filtering by request: for the usage endpoints.
+   */
+  public List<RatePolicy> candidates(WorkspaceLimits w, ApiKey key) {
+    List<RatePolicy> out = new java.util.ArrayList<>(plans.common());
+    var pl = plans.plan(w.plan());
+    out.addAll((pl == null ? plans.defaultPlan() : pl).policies());
+    applyOverrides(out, w.overrides());
+    if (key != null && key.rateLimits() != null) {
+      applyOverrides(out, resolve(w.plan(), key.rateLimits()));
+    }
+    return out;
+  }
+
+  private static void applyOverrides(List<RatePolicy> out, List<RatePolicy> overrides) {
+    for (RatePolicy o : overrides) {
+      boolean replaced = false;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).name().equals(o.name())) {
+          out.set(i, o);
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) {
+        out.add(o);
+      }
+    }
   }
 
   /** The policies for a request without a key: common policies that count it (per client IP, say). */
@@ -292,12 +366,12 @@ public final class RateLimits implements StoreListener, AutoCloseable {
 
   @Override
   public void workspaceChanged(String workspaceId) {
-    plansByWorkspace.remove(workspaceId);
+    workspaces.remove(workspaceId);
   }
 
   /** Forgets every cached plan (a cluster-wide invalidation). */
   public void invalidateAll() {
-    plansByWorkspace.clear();
+    workspaces.clear();
   }
 
   /** Blocked client IPs, for tests and metrics. */

@@ -183,4 +183,56 @@ class LimitsApiTest {
       assertThat(verify(key, "").get("valid").asBoolean()).isTrue(); // pro: more than free's 3
     }
   }
+
+  @Test
+  void aWorkspaceOverrideRaisesThePlansLimitForEveryKeyOfTheWorkspaceAtOnce() {
+    String key = newKey().secret();
+    var r = h.patch("/v1/workspaces/" + ws, "{\"rate_limits\":[{\"name\":\"minute\",\"limit\":5}]}").send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(r.data().get("rate_limits").get(0).get("limit").asLong()).isEqualTo(5);
+    try {
+      for (int i = 0; i < 5; i++) {
+        assertThat(verify(key, "").get("valid").asBoolean()).isTrue();
+      }
+      assertThat(verify(key, "").get("code").asText()).isEqualTo("rate_limited");
+    } finally {
+      assertThat(h.patch("/v1/workspaces/" + ws, "{\"rate_limits\":null}").send().status()).isEqualTo(200);
+    }
+    assertThat(h.get("/v1/workspaces/" + ws).send().data().get("rate_limits").isNull()).isTrue();
+  }
+
+  @Test
+  void aKeysOwnOverrideWinsOverItsPlanAndAddsItsOwnPolicies() {
+    var r = h.post("/v1/keys", "{\"workspace_id\":\"" + ws + "\",\"kind\":\"user\",\"user_id\":\"" + user
+        + "\",\"name\":\"limited\",\"scopes\":[\"read\"],\"rate_limits\":[{\"name\":\"minute\",\"limit\":1},"
+        + "{\"name\":\"hourly\",\"limit\":50,\"window\":\"1h\",\"by\":[\"key\"]}]}").send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    String key = r.data().get("secret").asText();
+    String id = r.data().get("id").asText();
+    assertThat(verify(key, "").get("valid").asBoolean()).isTrue();
+    assertThat(verify(key, "").get("code").asText()).isEqualTo("rate_limited");
+    JsonNode limits = h.get("/v1/keys/" + id + "/limits").send().data();
+    assertThat(policy(limits, "minute").get("limit").asLong()).isEqualTo(1);
+    assertThat(policy(limits, "hourly").get("used").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void badOverridesAre400NamingTheFieldAndChangeNothing() {
+    var r = h.patch("/v1/workspaces/" + otherWs, "{\"rate_limits\":[{\"name\":\"minute\",\"limit\":-3}]}").send();
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.errorField()).isEqualTo("rate_limits");
+    assertThat(h.get("/v1/workspaces/" + otherWs).send().data().get("rate_limits").isNull()).isTrue();
+  }
+
+  @Test
+  void aWorkspaceScopedOperatorCannotRaiseItsOwnPlanOrLimits() {
+    String scoped = h.server.keywarden().keys()
+        .createOperatorKey("tenant admin", List.of("admin"), null, otherWs, Actor.SYSTEM).secret();
+    var plan = h.call("PATCH", "/v1/workspaces/" + otherWs).auth(scoped).json("{\"plan\":\"pro\"}").send();
+    assertThat(plan.status()).isEqualTo(403);
+    var limits = h.call("PATCH", "/v1/workspaces/" + otherWs).auth(scoped)
+        .json("{\"rate_limits\":[{\"name\":\"minute\",\"limit\":100000}]}").send();
+    assertThat(limits.status()).isEqualTo(403);
+    assertThat(h.get("/v1/workspaces/" + otherWs).send().data().get("plan").asText()).isEqualTo("free");
+  }
 }

@@ -318,4 +318,22 @@ class GatewayRateLimitTest {
     h.clock.advance(Duration.ofMinutes(1));
     assertThat(h.get("/v1/workspaces").send().status()).isEqualTo(200);
   }
+
+  @Test
+  void aRefusalOfAKnownKeyCarriesItsRateLimitStateWithoutCountingIt() throws Exception {
+    String[] ws = workspace("pro");
+    String readOnly = key(ws);
+    String noScopes = h.server.keywarden().keys().create(
+        NewKeyRequest.userKey(ws[0], ws[1], "none", List.of()), Actor.SYSTEM).secret();
+    String ip = freshIp();
+    assertThat(call("GET", "/v1/things", readOnly, ip).statusCode()).isEqualTo(200); // workspace: 11 left
+    for (int i = 0; i < 3; i++) {
+      var forbidden = call("GET", "/v1/things", noScopes, ip);
+      assertThat(forbidden.statusCode()).isEqualTo(403);
+      assertThat(header(forbidden, "X-RateLimit-Limit")).isEqualTo(10);
+      assertThat(header(forbidden, "X-RateLimit-Remaining")).isEqualTo(10);
+    }
+    var next = call("GET", "/v1/things", readOnly, ip);
+    assertThat(header(next, "X-RateLimit-Remaining")).isEqualTo(8); // minute: 8 left; workspace: 10 left
+  }
 }

@@ -14,6 +14,7 @@ import io.keywarden.store.KeyFilter;
 import io.keywarden.store.KeyPatch;
 import io.keywarden.store.Page;
 import io.keywarden.store.PageRequest;
+import io.keywarden.store.QuotaUsage;
 import io.keywarden.store.Store;
 import io.keywarden.store.StoreListener;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -150,10 +152,11 @@ public final class JdbcStore implements Store {
   // ---- workspaces ----
 
   @Override
-  public Workspace createWorkspace(String name, String plan, Integer maxTtlDays, Actor actor) {
+  public Workspace createWorkspace(String name, String plan, Integer maxTtlDays,
+      String rateLimits, Actor actor) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(plan, "plan");
-    return db.write(tx -> workspaces.create(tx, name, plan, maxTtlDays, actor));
+    return db.write(tx -> workspaces.create(tx, name, plan, maxTtlDays, rateLimits, actor));
   }
 
   @Override
@@ -168,8 +171,9 @@ public final class JdbcStore implements Store {
 
   @Override
   public Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
-      boolean clearMaxTtl, Actor actor) {
-    return db.write(tx -> workspaces.update(tx, id, name, plan, maxTtlDays, clearMaxTtl, actor));
+      boolean clearMaxTtl, String rateLimits, Actor actor) {
+    return db.write(tx ->
+        workspaces.update(tx, id, name, plan, maxTtlDays, clearMaxTtl, rateLimits, actor));
   }
 
   @Override
@@ -324,6 +328,30 @@ public final class JdbcStore implements Store {
       keys.recordLastUsed(tx, lastUsedByKeyId);
       return null;
     });
+  }
+
+  // ---- quota usage ----
+
+  @Override
+  public List<QuotaUsage> quotaUsageSince(long fromMicros) {
+    return db.read(tx -> QuotaRows.since(tx, fromMicros));
+  }
+
+  /** Upserts in one batch and transaction, keeping the larger count; no audit event, no listener call. */
+  @Override
+  public void recordQuotaUsage(Collection<QuotaUsage> usage) {
+    if (usage.isEmpty()) {
+      return;
+    }
+    db.write(tx -> {
+      QuotaRows.record(tx, usage);
+      return null;
+    });
+  }
+
+  @Override
+  public int pruneQuotaUsage(long beforeMicros) {
+    return db.write(tx -> QuotaRows.prune(tx, beforeMicros));
   }
 
   // ---- audit ----

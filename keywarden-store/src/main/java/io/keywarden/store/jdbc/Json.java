@@ -2,6 +2,7 @@ package io.keywarden.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,6 +30,18 @@ final class Json {
       return List.copyOf(MAPPER.readValue(json, STRINGS));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored JSON list is malformed", e);
+    }
+  }
+
+  /** Stored JSON text as a tree for audit details, or {@code null} for {@code null} text. */
+  static JsonNode tree(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is malformed", e);
     }
   }
 

@@ -30,10 +30,10 @@ final class Keys {
   private static final String COLUMNS = "id, name, kind, type, environment, workspace_id,"
       + " owner_user_id, owner_project_id, scopes, project_ids, allowed_ips, allowed_origins,"
       + " metadata, prefix, display, hash, hash_version, expires_at, created_at, created_by,"
-      + " last_used_at, revoked_at, enabled, replaces_key_id, replaced_by_key_id";
+      + " last_used_at, revoked_at, enabled, replaces_key_id, replaced_by_key_id, rate_limits";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM api_keys";
   private static final String INSERT =
-      "INSERT INTO api_keys (" + COLUMNS + ") VALUES (" + "?, ".repeat(24) + "?)";
+      "INSERT INTO api_keys (" + COLUMNS + ") VALUES (" + "?, ".repeat(25) + "?)";
 
   /** A key's identity, as listeners need it when a key changes as a side effect. */
   record Ref(String id, KeyHash hash, String workspaceId) {}
@@ -103,10 +103,13 @@ final class Keys {
     String metadata = patch.metadata() != null ? patch.metadata() : old.metadata();
     Instant expiresAt = patch.clearExpiry() ? null
         : patch.expiresAt() != null ? patch.expiresAt() : old.expiresAt();
+    String overrides = patch.rateLimits() != null
+        ? Workspaces.overrides(patch.rateLimits()) : old.rateLimits();
     tx.update("UPDATE api_keys SET name = ?, enabled = ?, scopes = ?, project_ids = ?,"
-            + " allowed_ips = ?, allowed_origins = ?, metadata = ?, expires_at = ? WHERE id = ?",
+            + " allowed_ips = ?, allowed_origins = ?, metadata = ?, expires_at = ?,"
+            + " rate_limits = ? WHERE id = ?",
         name, enabled, Json.of(scopes), Json.of(projects), Json.of(ips), Json.of(origins),
-        metadata, expiresAt, id);
+        metadata, expiresAt, overrides, id);
     ApiKey key = require(tx, id);
     Map<String, Object> changed = new LinkedHashMap<>();
     AuditLog.noteChange(changed, "name", old.name(), key.name());
@@ -116,6 +119,8 @@ final class Keys {
     AuditLog.noteChange(changed, "allowed_ips", old.allowedIps(), key.allowedIps());
     AuditLog.noteChange(changed, "allowed_origins", old.allowedOrigins(), key.allowedOrigins());
     AuditLog.noteChange(changed, "expires_at", old.expiresAt(), key.expiresAt());
+    AuditLog.noteChange(changed, "rate_limits", Json.tree(old.rateLimits()),
+        Json.tree(key.rateLimits()));
     if (!old.metadata().equals(key.metadata())) {
       changed.put("metadata", "changed");
     }
@@ -230,7 +235,8 @@ final class Keys {
         Json.of(key.allowedOrigins()), key.metadata(), key.prefix(), key.display(),
         key.hash().toHex(), key.hashVersion(), key.expiresAt(), key.createdAt(),
         key.createdBy() != null ? key.createdBy() : actor.id(), key.lastUsedAt(),
-        key.revokedAt(), key.enabled(), replacesKeyId, key.replacedByKeyId());
+        key.revokedAt(), key.enabled(), replacesKeyId, key.replacedByKeyId(),
+        Workspaces.overrides(key.rateLimits()));
   }
 
   /**
@@ -266,6 +272,9 @@ final class Keys {
     d.put("scopes", k.scopes());
     d.put("projects", k.projectIds());
     d.put("expires_at", k.expiresAt() == null ? null : millis(k.expiresAt()).toString());
+    if (Workspaces.overrides(k.rateLimits()) != null) {
+      d.put("rate_limits", Json.tree(k.rateLimits()));
+    }
     if (replaces != null) {
       d.put("replaces_key_id", replaces);
     }
@@ -301,6 +310,6 @@ final class Keys {
         rs.getInt("hash_version"), Tx.instant(rs, "expires_at"), Tx.instant(rs, "created_at"),
         rs.getString("created_by"), Tx.instant(rs, "last_used_at"), Tx.instant(rs, "revoked_at"),
         rs.getBoolean("enabled"), rs.getString("replaces_key_id"),
-        rs.getString("replaced_by_key_id"));
+        rs.getString("replaced_by_key_id"), rs.getString("rate_limits"));
   }
 }

@@ -15,6 +15,7 @@ import io.keywarden.core.tenancy.Workspace;
 import io.keywarden.store.Actor;
 import io.keywarden.store.KeyPatch;
 import io.keywarden.store.Store;
+import io.keywarden.store.ratelimit.RateLimitOverride;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,18 @@ public final class KeyService {
 
   /** Validates and stores a new user or project key; the secret is in the result only. */
   public IssuedKey create(NewKeyRequest request, Actor actor) {
+    return create(request, null, actor);
+  }
+
+  /**
+   * Validates and stores a new user or project key with rate-limit overrides.
+   *
+   * @param rateLimits a JSON list of {@code {"name", "limit"[, "window", "by"]}} (see {@link
+   *     RateLimitOverride}), or {@code null} for none; bad text is a 400 naming {@code rate_limits}
+   *     and nothing is written
+   */
+  public IssuedKey create(NewKeyRequest request, String rateLimits, Actor actor) {
+    String overrides = rateLimits == null ? null : RateLimitOverride.canonical(rateLimits, "rate_limits");
     if (request.workspaceId() == null || request.workspaceId().isBlank()) {
       throw KeywardenException.invalid("workspace_id", "workspace_id is required.");
     }
@@ -53,7 +66,7 @@ public final class KeyService {
         KeywardenException.invalid("workspace_id", "workspace_id does not name a workspace."));
     String metadata = normalizeMetadata(request.metadata());
     IssuedKey issued = issuer.issue(request.withMetadata(metadata), ws.maxTtlDays(), actor.id());
-    ApiKey stored = store.insertKey(issued.key(), actor);
+    ApiKey stored = store.insertKey(issued.key().withRateLimits(overrides), actor);
     return new IssuedKey(stored, issued.secret());
   }
 
@@ -122,8 +135,16 @@ public final class KeyService {
         throw KeywardenException.invalid("expires_at", "expires_at must be at most " + longest + " days ahead.");
       }
     }
+    String rateLimits = null;
+    if (u.rateLimits() != null) {
+      if (key.kind() == KeyKind.OPERATOR) {
+        throw KeywardenException.invalid("rate_limits", "Operator keys take no rate-limit overrides.");
+      }
+      String canonical = RateLimitOverride.canonical(u.rateLimits(), "rate_limits");
+      rateLimits = canonical == null ? "[]" : canonical;
+    }
     KeyPatch patch = new KeyPatch(name, u.enabled(), scopes, projects, ips, origins, metadata,
-        u.expiresAt(), u.clearExpiry());
+        u.expiresAt(), u.clearExpiry(), rateLimits);
     return store.updateKey(keyId, patch, actor);
   }
 

@@ -17,6 +17,7 @@ import io.keywarden.store.cache.ClockTicker;
 import io.keywarden.store.cache.KeyCache;
 import io.keywarden.store.cache.LastUsedRecorder;
 import io.keywarden.store.jdbc.JdbcStore;
+import io.keywarden.store.ratelimit.JdbcQuotaLedger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -56,11 +57,13 @@ public final class Keywarden implements AutoCloseable {
   private final KeyService keys;
   private final TenantService tenants;
   private final IdGenerator ids;
+  private final JdbcQuotaLedger quotaLedger;
   private final LongAdder[] counts = new LongAdder[DecisionStatus.values().length];
 
   private Keywarden(Store store, AccessModel model, Clock clock, SecretRing ring,
-      CacheSettings cacheSettings, Duration flushInterval) {
+      CacheSettings cacheSettings, Duration flushInterval, JdbcQuotaLedger quotaLedger) {
     this.store = store;
+    this.quotaLedger = quotaLedger;
     this.model = model;
     this.clock = clock;
     this.hasher = new KeyHasher(ring);
@@ -165,13 +168,26 @@ public final class Keywarden implements AutoCloseable {
     return lastUsed;
   }
 
-  /** Flushes last use times and closes the store. */
+  /**
+   * Where calendar quotas keep their counts across restarts: give it to the rate limiter ({@code
+   * LocalRateLimiter.Builder#quotaLedger}). Opened with the store, flushed and closed by {@link
+   * #close()}.
+   */
+  public JdbcQuotaLedger quotaLedger() {
+    return quotaLedger;
+  }
+
+  /** Flushes last use times and quota counts, and closes the store. */
   @Override
   public void close() {
     try {
       lastUsed.close();
     } finally {
-      store.close();
+      try {
+        quotaLedger.close();
+      } finally {
+        store.close();
+      }
     }
   }
 
@@ -186,6 +202,7 @@ public final class Keywarden implements AutoCloseable {
     private SecretRing secrets;
     private CacheSettings cacheSettings = CacheSettings.DEFAULTS;
     private Duration lastUsedFlush = Duration.ofSeconds(1);
+    private Duration quotaFlush = JdbcQuotaLedger.DEFAULT_FLUSH_INTERVAL;
 
     private Builder() {}
 
@@ -233,6 +250,18 @@ public final class Keywarden implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How often quota counts are written (default 5 s): a crash loses at most this much counting;
+     * zero writes only on {@link Keywarden#close()} and {@link JdbcQuotaLedger#flush()}.
+     */
+    public Builder quotaFlushInterval(Duration interval) {
+      if (interval == null || interval.isNegative()) {
+        throw new IllegalArgumentException("quota flush interval must not be negative");
+      }
+      this.quotaFlush = interval;
+      return this;
+    }
+
     /** Opens the store (migrating its schema) and wires everything. */
     public Keywarden open() {
       SecretRing ring = secrets;
@@ -247,7 +276,14 @@ public final class Keywarden implements AutoCloseable {
       Store store = jdbcUrl == null
           ? JdbcStore.openSqlite(dataDir, clock, ids)
           : JdbcStore.open(jdbcUrl, jdbcUser, jdbcPassword, clock, ids);
-      return new Keywarden(store, model, clock, ring, cacheSettings, lastUsedFlush);
+      JdbcQuotaLedger ledger;
+      try {
+        ledger = JdbcQuotaLedger.open(store, clock, quotaFlush);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      return new Keywarden(store, model, clock, ring, cacheSettings, lastUsedFlush, ledger);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.keywarden.core.tenancy.User;
 import io.keywarden.core.tenancy.Workspace;
 import io.keywarden.store.Actor;
 import io.keywarden.store.Store;
+import io.keywarden.store.ratelimit.RateLimitOverride;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,7 @@ public final class TenantService {
   /** Largest per-workspace key lifetime cap, in days. */
   public static final int MAX_TTL_DAYS = 36500;
 
+  private static final String RATE_LIMITS = "rate_limits";
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
   private final Store store;
@@ -35,14 +37,62 @@ public final class TenantService {
   }
 
   public Workspace createWorkspace(String name, String plan, Integer maxTtlDays, Actor actor) {
+    return createWorkspace(name, plan, maxTtlDays, null, actor);
+  }
+
+  /**
+   * Creates a workspace with rate-limit overrides.
+   *
+   * @param rateLimits a JSON list of {@code {"name", "limit"[, "window", "by"]}} (see {@link
+   *     RateLimitOverride}), or {@code null} for none; bad text is a 400 naming {@code rate_limits}
+   */
+  public Workspace createWorkspace(String name, String plan, Integer maxTtlDays, String rateLimits,
+      Actor actor) {
     return store.createWorkspace(name(name, "name"), plan(plan == null ? model.defaultPlan() : plan),
-        maxTtl(maxTtlDays), actor);
+        maxTtl(maxTtlDays), rateLimits == null ? null : RateLimitOverride.canonical(rateLimits, RATE_LIMITS),
+        actor);
   }
 
   public Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
       boolean clearMaxTtl, Actor actor) {
+    return updateWorkspace(id, name, plan, maxTtlDays, clearMaxTtl, null, actor);
+  }
+
+  /**
+   * Changes a workspace; {@code null} keeps a value. The change is audited ({@code
+   * workspace.updated}) and drops the workspace's cached keys on commit.
+   *
+   * @param rateLimits the new overrides as a JSON list ({@code []} or {@code null} JSON removes
+   *     them all), or {@code null} to keep them
+   */
+  public Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
+      boolean clearMaxTtl, String rateLimits, Actor actor) {
+    String overrides = null;
+    if (rateLimits != null) {
+      String canonical = RateLimitOverride.canonical(rateLimits, RATE_LIMITS);
+      overrides = canonical == null ? "[]" : canonical;
+    }
     return store.updateWorkspace(id, name == null ? null : name(name, "name"),
-        plan == null ? null : plan(plan), maxTtl(maxTtlDays), clearMaxTtl, actor);
+        plan == null ? null : plan(plan), maxTtl(maxTtlDays), clearMaxTtl, overrides, actor);
+  }
+
+  /**
+   * Moves a workspace to another of the access model's plans (400 naming {@code plan} for an
+   * unknown one); audited as {@code workspace.updated} with the new plan.
+   */
+  public Workspace changePlan(String id, String plan, Actor actor) {
+    if (plan == null || plan.isBlank()) {
+      throw KeywardenException.invalid("plan", "plan is required.");
+    }
+    return store.updateWorkspace(id, null, plan(plan), null, false, null, actor);
+  }
+
+  /** Sets a workspace's rate-limit overrides (a JSON list; {@code []} removes them all). */
+  public Workspace setRateLimits(String id, String rateLimits, Actor actor) {
+    if (rateLimits == null) {
+      throw KeywardenException.invalid(RATE_LIMITS, "rate_limits is required.");
+    }
+    return updateWorkspace(id, null, null, null, false, rateLimits, actor);
   }
 
   public Project createProject(String workspaceId, String name, Actor actor) {
