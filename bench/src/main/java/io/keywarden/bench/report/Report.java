@@ -216,9 +216,25 @@ public final class Report {
       }
       Double qs = scaleValue(store, "flood_unknown_distinct_queries_per_second");
       if (qs != null) {
-        goal("performance", "a bounded handful of store queries per second for unknown keys (" + store + ")",
-            fmt(qs, 0) + " queries/s during a flood of distinct well-formed unknown keys", qs <= 20);
+        md.append("| performance | (store layer alone, no per-client limit: ").append(store)
+            .append(") | ").append(fmt(qs, 0)).append(" queries/s during a flood of distinct well-formed unknown keys:"
+                + " one query per distinct key, repeats answered by the negative cache | context for the row below |\n");
       }
+    }
+    Double hb = scaleValue("postgresql-http", "flood_bad_store_queries");
+    if (hb != null) {
+      goal("performance", "zero store queries for bad checksums (through the gateway, PostgreSQL)",
+          fmt(hb, 0) + " queries", hb == 0);
+    }
+    Double hu = scaleValue("postgresql-http", "flood_unknown_queries_per_second");
+    Double hq = scaleValue("postgresql-http", "flood_unknown_store_queries");
+    if (hu != null) {
+      goal("performance", "a bounded handful of store queries per second for unknown keys (through the gateway, PostgreSQL)",
+          fmt(hu, 1) + " queries/s (" + fmt(hq, 0) + " in the flood; the failed-authentication budget, 60 per minute"
+              + " per client IP, then refuses before lookup)", hu <= 20);
+    } else {
+      goal("performance", "a bounded handful of store queries per second for unknown keys (through the gateway)",
+          "not run (full mode with PostgreSQL: bench/http/flood.sh)", null);
     }
     if (scale.isEmpty()) {
       goal("performance", "≤ 300 B per cached key", "–", null);
