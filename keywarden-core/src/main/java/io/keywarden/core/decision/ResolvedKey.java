@@ -11,14 +11,14 @@ import io.keywarden.core.scopes.ScopeSet;
 import io.keywarden.core.scopes.ScopeVocabulary;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * A stored key compiled for the verify path: grant bitset, parsed CIDR blocks and origin
- * patterns, and expiry as epoch milliseconds. Caches hold these, so compiling happens once per
- * load, not per request.
+ * patterns. Caches hold these, so compiling happens once per load, not per request.
  *
  * <p>It also carries the second of its last recorded use, so that recording {@code last_used_at}
  * costs one compare (and one CAS per key per second), not a map write per request.
@@ -38,8 +38,6 @@ public final class ResolvedKey {
   private final ScopeSet grant;
   private final CidrBlock[] allowedIps;
   private final OriginPattern[] allowedOrigins;
-  private final long expiresAtMillis;
-  private final long revokedAtMillis;
   @SuppressWarnings("unused") // accessed through LAST_USE
   private volatile long lastUseSecond;
   private volatile MembershipMemo membershipMemo;
@@ -56,8 +54,6 @@ public final class ResolvedKey {
     this.grant = grant;
     this.allowedIps = ips;
     this.allowedOrigins = origins;
-    this.expiresAtMillis = key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().toEpochMilli();
-    this.revokedAtMillis = key.revokedAt() == null ? Long.MAX_VALUE : key.revokedAt().toEpochMilli();
     this.lastUseSecond = key.lastUsedAt() == null ? Long.MIN_VALUE : key.lastUsedAt().getEpochSecond();
   }
 
@@ -154,11 +150,13 @@ public final class ResolvedKey {
   }
 
   boolean isRevoked() {
-    return revokedAtMillis != Long.MAX_VALUE;
+    return key.revokedAt() != null;
   }
 
   boolean isExpired(long nowMillis) {
-    return nowMillis >= expiresAtMillis;
+    // Read from the key rather than copied into two fields: 16 bytes less per cached key.
+    Instant expiresAt = key.expiresAt();
+    return expiresAt != null && nowMillis >= expiresAt.toEpochMilli();
   }
 
   /** Whether the key has an IP allow-list. */
