@@ -22,6 +22,7 @@ public enum ErrorCode {
   INTERNAL("internal", 500, "An internal error occurred."),
   BAD_GATEWAY("bad_gateway", 502, "The upstream service could not be reached."),
   SERVICE_UNAVAILABLE("service_unavailable", 503, "The service is temporarily unavailable."),
+  RATE_LIMIT_UNAVAILABLE("rate_limit_unavailable", 503, "Rate limits cannot be checked right now."),
   GATEWAY_TIMEOUT("gateway_timeout", 504, "The upstream service did not answer in time.");
 
   private final String code;

@@ -87,7 +87,7 @@ final class VerifyApi extends Endpoint {
       if (ar.succeeded()) {
         Responses.body(ctx, 200, Views.decisionBody(d, ar.result()));
       } else {
-        ctx.fail(new KeywardenException(ErrorCode.SERVICE_UNAVAILABLE, "Rate limits cannot be checked right now."));
+        ctx.fail(new KeywardenException(ErrorCode.RATE_LIMIT_UNAVAILABLE, "Rate limits cannot be checked right now."));
       }
     });
   }

@@ -269,10 +269,12 @@ public final class Gateway implements Handler<HttpServerRequest> {
   private void limited(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
       ErrorStyle style, AsyncResult<RateOutcome> ar) {
     if (ar.failed()) {
-      LOG.warn("rate limits could not be checked for route {}: {}", route.id(), ar.cause().toString());
+      if (!(ar.cause() instanceof io.keywarden.server.ratelimit.redis.RateLimitUnavailableException)) {
+        LOG.warn("rate limits could not be checked for route {}: {}", route.id(), ar.cause().toString());
+      }
       req.resume();
-      style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Rate limits cannot be checked right now.",
-          "rate_limit_unavailable");
+      style.write(req.response(), ErrorCode.RATE_LIMIT_UNAVAILABLE, "Rate limits cannot be checked right now.",
+          null);
       return;
     }
     RateOutcome o = ar.result();

@@ -86,7 +86,17 @@ public final class RateLimits implements StoreListener, AutoCloseable {
     Clock clock = kw.clock();
     LocalRateLimiter local = LocalRateLimiter.builder().clock(clock).maxCounters(config.maxCounters())
         .quotaLedger(kw.quotaLedger()).build();
-    Limiter limiter = new LocalLimiter(local);
+    Limiter limiter;
+    if (config.backend() == RateLimitConfig.Backend.REDIS) {
+      var options = io.keywarden.server.ratelimit.redis.RedisLimiter.Options.of(config.redisUrl())
+          .withTimeout(config.redisTimeout())
+          .withOnFailure(config.onFailure() == RateLimitConfig.OnFailure.REFUSE
+              ? io.keywarden.server.ratelimit.redis.RedisLimiter.OnFailure.REFUSE
+              : io.keywarden.server.ratelimit.redis.RedisLimiter.OnFailure.LOCAL);
+      limiter = new io.keywarden.server.ratelimit.redis.RedisLimiter(vertx, options, clock, kw.quotaLedger(), local);
+    } else {
+      limiter = new LocalLimiter(local);
+    }
     LocalRateLimiter perNode = LocalRateLimiter.builder().clock(clock).build();
     return new RateLimits(config, limiter, perNode, kw.store(), clock);
   }
