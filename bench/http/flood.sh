@@ -66,10 +66,11 @@ request = function()
     return wrk.format("GET", "/full", {["Authorization"] = "Bearer " .. keys[i]})
 end
 LUA
-    sleep 11   # PostgreSQL publishes a session's counters at most every 10 s when idle
+    sleep 11   # PostgreSQL publishes a session's counters at transaction end, at most every 10 s when idle
     before=$(scans)
     out=$(wrk -t1 -c8 -d"${SECS}"s -s "$work/$kind.lua" "http://127.0.0.1:$GW_PORT/full")
-    sleep 11
+    kill "$kw_pid"; wait "$kw_pid" 2> /dev/null || true   # its sessions end: their counters are published
+    sleep 1
     after=$(scans)
     n=$(awk '/ requests in /{print $1}' <<< "$out")
     non2xx=$(awk '/Non-2xx/{print $NF}' <<< "$out")
@@ -78,6 +79,5 @@ LUA
         "$kind" "$q" "$n" "$SECS" "${non2xx:-0}" | tee -a "$results/scale.tsv"
     printf 'postgresql-http\tflood_%s_queries_per_second\t%s\tqueries/s\tindex and table scans of api_keys counted by PostgreSQL\n' \
         "$kind" "$(awk -v q="$q" -v s="$SECS" 'BEGIN{printf "%.1f", q / s}')" | tee -a "$results/scale.tsv"
-    kill "$kw_pid"; wait "$kw_pid" 2> /dev/null || true
     rm -rf "$work/data"
 done

@@ -128,12 +128,12 @@ public final class ScaleBench {
     }
     var requirement = kw.model().scopes().requireAll(List.of("read"));
 
-    int sampleSize = Math.min(n, QUICK ? 10_000 : 200_000);
+    int sampleSize = Math.min(n, QUICK ? 10_000 : 100_000);
     int stride = Math.max(1, n / sampleSize);
     List<String> sample = new ArrayList<>(sampleSize);
 
     // 1. The public path.
-    int viaApi = Math.min(n, QUICK ? 100 : 2_000);
+    int viaApi = Math.min(n, QUICK ? 100 : 1_000);
     long t0 = System.nanoTime();
     for (int i = 0; i < viaApi; i++) {
       IssuedKey k = kw.keys().create(requests[i % tenants], Actor.SYSTEM);
@@ -158,6 +158,10 @@ public final class ScaleBench {
         }
         if (i % 9_973 == 0) {
           check.add(k);
+        }
+        if (i % 100_000 == 0 && i > viaApi) {
+          System.err.printf("%s: %d keys written, %.0f keys/s%n", db, i,
+              (i - viaApi) / ((System.nanoTime() - t0) / 1e9));
         }
       }
     }
@@ -232,7 +236,7 @@ public final class ScaleBench {
     row("flood_bad_checksum_store_queries", kw.cache().storeReads() - reads0, "queries",
         "for " + floodBad + " keys");
 
-    int floodUnknown = QUICK ? 10_000 : 50_000;
+    int floodUnknown = QUICK ? 10_000 : 20_000;
     String[] unknown = new String[floodUnknown];
     for (int i = 0; i < floodUnknown; i++) {
       unknown[i] = KeyFormat.generate(prefix);

@@ -86,7 +86,7 @@ public final class ResolvedKey {
         intern(key.metadata()), intern(key.prefix()), key.display(),
         hash != null && hash.equals(key.hash()) ? hash : key.hash(), key.hashVersion(), key.expiresAt(),
         key.createdAt(), intern(key.createdBy()), key.lastUsedAt(), key.revokedAt(), key.enabled(),
-        key.replacesKeyId(), key.replacedByKeyId());
+        key.replacesKeyId(), key.replacedByKeyId(), key.rateLimits() == null ? null : key.rateLimits().intern());
     return of(k, model, canonical);
   }
 
