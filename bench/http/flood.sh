@@ -75,7 +75,7 @@ LUA
     n=$(awk '/ requests in /{print $1}' <<< "$out")
     non2xx=$(awk '/Non-2xx/{print $NF}' <<< "$out")
     q=$((after - before))
-    printf 'postgresql-http\tflood_%s_store_queries\t%s\tqueries\t%s distinct keys in %s s through the gateway from one client (%s refused); failed_auth on (default)\n' \
+    printf 'postgresql-http\tflood_%s_store_queries\t%s\tqueries\t%s requests in %s s through the gateway from one client, cycling over 100000 distinct keys (%s refused); failed_auth on (default)\n' \
         "$kind" "$q" "$n" "$SECS" "${non2xx:-0}" | tee -a "$results/scale.tsv"
     printf 'postgresql-http\tflood_%s_queries_per_second\t%s\tqueries/s\tindex and table scans of api_keys counted by PostgreSQL\n' \
         "$kind" "$(awk -v q="$q" -v s="$SECS" 'BEGIN{printf "%.1f", q / s}')" | tee -a "$results/scale.tsv"
