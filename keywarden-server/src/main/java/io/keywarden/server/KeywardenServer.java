@@ -5,6 +5,7 @@ import io.keywarden.server.config.ConfigException;
 import io.keywarden.server.config.ConfigLoader;
 import io.keywarden.server.config.GatewayConfig;
 import io.keywarden.server.gateway.Gateway;
+import io.keywarden.server.cluster.InvalidationBus;
 import io.keywarden.server.ratelimit.RateLimits;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.config.ServerSettings;
@@ -46,11 +47,13 @@ public final class KeywardenServer implements AutoCloseable {
   private final ApiRouter api;
   private final Gateway gateway;
   private final RateLimits limits;
+  private final InvalidationBus bus;
   private volatile long configStamp;
 
   private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers,
-      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits) {
+      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits, InvalidationBus bus) {
     this.limits = limits;
+    this.bus = bus;
     this.config = config;
     this.kw = kw;
     this.vertx = vertx;
@@ -108,6 +111,18 @@ public final class KeywardenServer implements AutoCloseable {
       vertx = vertxStart.join();
       RateLimits limits = RateLimits.create(vertx, config.rateLimits(), kw);
       kw.store().addListener(limits);
+      InvalidationBus bus = null;
+      if (config.rateLimits().backend() == io.keywarden.server.config.RateLimitConfig.Backend.REDIS) {
+        // Redis carries the cluster's cache invalidations too: a revocation reaches every node.
+        RateLimits l = limits;
+        bus = new InvalidationBus(vertx, config.rateLimits().redisUrl(),
+            java.util.UUID.randomUUID().toString(),
+            List.of(kw.cache(), limits), () -> {
+              kw.cache().invalidateAll();
+              l.invalidateAll();
+            });
+        kw.store().addListener(bus);
+      }
       ApiRouter api = ApiRouter.create(vertx, kw, s, limits);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(s.bind())
@@ -127,19 +142,21 @@ public final class KeywardenServer implements AutoCloseable {
           .setHost(s.bind())
           .setPort(s.gatewayPort())
           .setHttp2ClearTextEnabled(true)
+          // The gateway touches each request only on its event loop: no write synchronization.
+          .setStrictThreadMode(true)
           .setTcpNoDelay(true);
       List<HttpServer> gatewayServers = new ArrayList<>();
       for (int i = 0; i < loops; i++) {
         gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(gateway).listen(),
             "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
       }
-      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits);
+      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits, bus);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
           .map(st -> java.time.Duration.between(st, java.time.Instant.now()).toMillis()).orElse(-1L);
       LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API http://{}:{}/v1, gateway http://{}:{} ({} routes) (store {}, data {})", ms,
           storeMs, sinceProcessStart, s.bind(), server.apiPort(), s.bind(), server.gatewayPort(),
-          config.gateway().routes().size(), server.apiPort(), kw.store().dialect(),
+          config.gateway().routes().size(), kw.store().dialect(),
           config.dataDir().toAbsolutePath().normalize());
       return server;
     } catch (IOException | RuntimeException e) {
@@ -159,6 +176,11 @@ public final class KeywardenServer implements AutoCloseable {
   /** The port the gateway listens on (useful with port 0). */
   public int gatewayPort() {
     return gatewayServers.get(0).actualPort();
+  }
+
+  /** The cluster's invalidation bus (backend redis), or {@code null} on a single node. */
+  public InvalidationBus invalidationBus() {
+    return bus;
   }
 
   /** The rate limits, for tests and the usage endpoints. */
@@ -251,6 +273,9 @@ public final class KeywardenServer implements AutoCloseable {
       LOG.warn("shutdown did not drain cleanly: {}", e.toString());
     }
     gateway.close();
+    if (bus != null) {
+      bus.close();
+    }
     limits.close();
     try {
       kw.close();

@@ -2,6 +2,7 @@ package io.keywarden.core.decision;
 
 import io.keywarden.core.keys.ApiKey;
 import io.keywarden.core.scopes.ScopeSet;
+import java.util.List;
 
 /**
  * The answer to a verification: a {@link DecisionStatus} and, once the key was found, its
@@ -22,6 +23,7 @@ public final class Decision {
   private final ScopeSet grant;
   private final ScopeSet cap;
   private final long decidedAtMillis;
+  private final List<String> memberReach;
   private ScopeSet effective; // grant ∩ cap, computed on first use
 
   Decision(DecisionStatus status, ResolvedKey key, String projectId, ScopeSet effectiveScopes) {
@@ -34,12 +36,48 @@ public final class Decision {
    */
   Decision(DecisionStatus status, ResolvedKey key, String projectId, ScopeSet grant, ScopeSet cap,
       long decidedAtMillis) {
+    this(status, key, projectId, grant, cap, decidedAtMillis, List.of());
+  }
+
+  /**
+   * @param memberReach the projects the owner's membership reaches; empty means every project of
+   *     the workspace (and for keys that have no owner)
+   */
+  Decision(DecisionStatus status, ResolvedKey key, String projectId, ScopeSet grant, ScopeSet cap,
+      long decidedAtMillis, List<String> memberReach) {
     this.status = status;
     this.key = key;
     this.projectId = projectId;
     this.grant = grant;
     this.cap = cap;
     this.decidedAtMillis = decidedAtMillis;
+    this.memberReach = memberReach;
+  }
+
+  /**
+   * The projects a user key may reach now: its allow-list intersected with its owner's
+   * membership reach, in the allow-list's order (else the membership's). {@code null} when it
+   * reaches every project of its workspace, present and future, and for other kinds of key;
+   * an empty list when the two lists have nothing in common.
+   */
+  public List<String> reachableProjects() {
+    if (key == null || key.key().kind() != io.keywarden.core.keys.KeyKind.USER) {
+      return null;
+    }
+    List<String> own = key.key().projectIds();
+    if (memberReach.isEmpty()) {
+      return own.isEmpty() ? null : own;
+    }
+    if (own.isEmpty()) {
+      return memberReach;
+    }
+    List<String> both = new java.util.ArrayList<>(own.size());
+    for (String p : own) {
+      if (memberReach.contains(p)) {
+        both.add(p);
+      }
+    }
+    return both;
   }
 
   /** The outcome. */

@@ -172,17 +172,23 @@ public final class DecisionEngine {
         return new Decision(DecisionStatus.PROJECT_NOT_ALLOWED, resolved, projectId, null);
       }
     }
-    return scopeCheck(request, resolved, projectId, resolved.grant(), membership.roleGrant(), now);
+    return scopeCheck(request, resolved, projectId, resolved.grant(), membership.roleGrant(), now,
+        membership.membership().projectIds());
   }
 
   /** The scope check: the requirement against {@code grant ∩ cap} ({@code cap} null: no cap). */
   private static Decision scopeCheck(VerifyRequest request, ResolvedKey resolved, String projectId,
       ScopeSet grant, ScopeSet cap, long now) {
+    return scopeCheck(request, resolved, projectId, grant, cap, now, java.util.List.of());
+  }
+
+  private static Decision scopeCheck(VerifyRequest request, ResolvedKey resolved, String projectId,
+      ScopeSet grant, ScopeSet cap, long now, java.util.List<String> memberReach) {
     boolean ok = cap == null
         ? request.requirement().isSatisfiedBy(grant)
         : request.requirement().isSatisfiedByBoth(grant, cap);
     DecisionStatus status = ok ? DecisionStatus.VALID : DecisionStatus.INSUFFICIENT_SCOPE;
-    return new Decision(status, resolved, projectId, grant, cap, now);
+    return new Decision(status, resolved, projectId, grant, cap, now, memberReach);
   }
 
   private static String blankToNull(String s) {

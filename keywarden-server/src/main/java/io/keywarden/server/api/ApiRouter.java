@@ -46,11 +46,11 @@ public final class ApiRouter {
     OperatorAuth auth = new OperatorAuth(kw, limits);
     List<Endpoint> endpoints = List.of(
         new VerifyApi(kw, auth, vertx, limits),
-        new WorkspacesApi(kw, auth),
+        new WorkspacesApi(kw, auth, limits),
         new ProjectsApi(kw, auth),
         new UsersApi(kw, auth),
         new MembersApi(kw, auth),
-        new KeysApi(kw, auth),
+        new KeysApi(kw, auth, limits),
         new AuditApi(kw, auth),
         new LimitsApi(kw, auth, limits));
     for (Endpoint e : endpoints) {

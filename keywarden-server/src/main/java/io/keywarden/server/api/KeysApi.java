@@ -56,8 +56,11 @@ final class KeysApi extends Endpoint {
       "allowed_ips", "allowed_origins", "metadata", "expires_at", "rate_limits");
   private static final Set<String> ROTATE_FIELDS = Set.of("grace_seconds");
 
-  KeysApi(Keywarden kw, OperatorAuth auth) {
+  private final io.keywarden.server.ratelimit.RateLimits limits;
+
+  KeysApi(Keywarden kw, OperatorAuth auth, io.keywarden.server.ratelimit.RateLimits limits) {
     super(kw, auth);
+    this.limits = limits;
   }
 
   @Override
@@ -89,6 +92,9 @@ final class KeysApi extends Endpoint {
     String rateLimits = b.isNull("rate_limits") ? null : b.raw("rate_limits");
     if (rateLimits != null && !c.isDeploymentWide()) {
       throw deploymentWideOnly(); // a tenant's own operator key must not raise its limits
+    }
+    if (limits != null && rateLimits != null && ws != null) {
+      limits.checkOverrides(limits.loadWorkspace(ws).plan(), rateLimits);
     }
     IssuedKey issued = kw.keys().create(request, rateLimits, c.actor());
     Responses.data(ctx, 201, withSecret(issued));
@@ -142,6 +148,9 @@ final class KeysApi extends Endpoint {
         b.isNull("rate_limits") ? "[]" : b.raw("rate_limits"));
     if (b.has("rate_limits") && !c.isDeploymentWide()) {
       throw deploymentWideOnly();
+    }
+    if (limits != null && b.has("rate_limits")) {
+      limits.checkOverrides(limits.loadWorkspace(k.workspaceId()).plan(), b.raw("rate_limits"));
     }
     ApiKey updated = kw.keys().update(k.id(), u, c.actor());
     Responses.data(ctx, 200, Views.key(updated, kw.clock().instant()));

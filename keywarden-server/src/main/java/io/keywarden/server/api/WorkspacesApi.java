@@ -15,8 +15,11 @@ import java.util.Set;
 
 /** {@code /v1/workspaces}: tenant accounts, each on a plan. */
 final class WorkspacesApi extends Endpoint {
-  WorkspacesApi(Keywarden kw, OperatorAuth auth) {
+  private final io.keywarden.server.ratelimit.RateLimits limits;
+
+  WorkspacesApi(Keywarden kw, OperatorAuth auth, io.keywarden.server.ratelimit.RateLimits limits) {
     super(kw, auth);
+    this.limits = limits;
   }
 
   @Override
@@ -33,6 +36,10 @@ final class WorkspacesApi extends Endpoint {
     JsonBody b = JsonBody.of(ctx, true).only(Set.of("name", "plan", "max_ttl_days", "rate_limits"));
     if (!c.isDeploymentWide()) {
       throw deploymentWideOnly();
+    }
+    if (limits != null) {
+      String plan = b.string("plan", false);
+      limits.checkOverrides(plan == null ? kw.model().defaultPlan() : plan, b.raw("rate_limits"));
     }
     Workspace ws = kw.tenants().createWorkspace(b.string("name", true), b.string("plan", false),
         b.integer("max_ttl_days"), b.raw("rate_limits"), c.actor());
@@ -62,6 +69,11 @@ final class WorkspacesApi extends Endpoint {
     if ((b.has("plan") || b.has("rate_limits")) && !c.isDeploymentWide()) {
       // A tenant's own operator key must not raise its plan or its limits.
       throw deploymentWideOnly();
+    }
+    if (limits != null) {
+      String plan = b.string("plan", false);
+      limits.checkOverrides(plan == null ? ws.plan() : plan,
+          b.has("rate_limits") ? b.raw("rate_limits") : ws.rateLimits());
     }
     Workspace updated = kw.tenants().updateWorkspace(ws.id(), b.string("name", false),
         b.string("plan", false), b.integer("max_ttl_days"), b.isNull("max_ttl_days"),

@@ -37,6 +37,7 @@ import java.util.Set;
  *   upstreams:
  *     default: {url: "http://127.0.0.1:9000", connect_timeout_ms: 2000, response_timeout_ms: 30000, pool_size: 64}
  *   routes:
+ *     - {path: /v1/reports, methods: [GET], response_timeout_ms: 120000}   # overrides the upstream's
  *     - path: /v1/applications/{id}/deployments
  *       methods: [POST]
  *       scopes: [deploy]                  # all of; or a list of lists for alternatives
@@ -49,12 +50,18 @@ public record GatewayConfig(
     Map<String, ErrorStyle> errorStyles,
     String defaultErrorStyle,
     IdentityHeaders identity,
-    List<CidrBlock> trustedProxies) {
+    List<CidrBlock> trustedProxies,
+    Map<Route, Upstream.Timeouts> routeTimeouts) {
 
   /** No routes: the gateway answers 404 to everything. */
   public static GatewayConfig empty() {
     return new GatewayConfig(List.of(), RouteTable.EMPTY, builtInStyles(), Route.ERROR_STYLE_ENVELOPE,
-        new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX), List.of());
+        new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX), List.of(), Map.of());
+  }
+
+  /** The timeouts {@code route} overrides (each filled from its upstream); {@code null} when none. */
+  public Upstream.Timeouts timeouts(Route route) {
+    return routeTimeouts.isEmpty() ? null : routeTimeouts.get(route);
   }
 
   /** The style of this name (routes are checked at load, so it exists). */
@@ -128,8 +135,10 @@ public record GatewayConfig(
         throw new ConfigException(u.path() + ".url", ex.getMessage());
       }
     }
-    Set<String> upstreamNames = new java.util.HashSet<>();
-    upstreams.forEach(u -> upstreamNames.add(u.name()));
+    Map<String, Upstream> upstreamsByName = new HashMap<>();
+    upstreams.forEach(u -> upstreamsByName.put(u.name(), u));
+    Set<String> upstreamNames = upstreamsByName.keySet();
+    Map<Route, Upstream.Timeouts> timeouts = new java.util.IdentityHashMap<>();
     List<Route> routes = new ArrayList<>();
     List<ConfigNode> routeNodes = g.get("routes").elements();
     for (int i = 0; i < routeNodes.size(); i++) {
@@ -143,6 +152,14 @@ public record GatewayConfig(
         throw new ConfigException("gateway.routes[" + i + "].error_style", "names no style \"" + r.errorStyle() + "\"");
       }
       routes.add(r);
+      ConfigNode connect = routeNodes.get(i).get("connect_timeout_ms");
+      ConfigNode response = routeNodes.get(i).get("response_timeout_ms");
+      if (!connect.isMissing() || !response.isMissing()) {
+        Upstream u = upstreamsByName.get(up);
+        timeouts.put(r, new Upstream.Timeouts(
+            Duration.ofMillis(connect.integer((int) u.connectTimeout().toMillis(), 1, 600_000)),
+            Duration.ofMillis(response.integer((int) u.responseTimeout().toMillis(), 1, 3_600_000))));
+      }
     }
     RouteTable table;
     try {
@@ -150,12 +167,14 @@ public record GatewayConfig(
     } catch (RouteConfigException e) {
       throw new ConfigException(e.setting(), e.problem());
     }
-    return new GatewayConfig(List.copyOf(upstreams), table, Map.copyOf(styles), defaultStyle, identity, List.copyOf(proxies));
+    return new GatewayConfig(List.copyOf(upstreams), table, Map.copyOf(styles), defaultStyle, identity, List.copyOf(proxies),
+        java.util.Collections.unmodifiableMap(timeouts));
   }
 
   private static Route route(ConfigNode n, String setting, ScopeVocabulary vocabulary) {
     n.onlyKeys(Set.of("id", "methods", "host", "path", "authentication", "key_types", "public", "scopes",
-        "scopes_by_method", "abilities", "project", "upstream", "error_style", "group", "credentials", "strip_credential"));
+        "scopes_by_method", "abilities", "project", "upstream", "error_style", "group", "credentials", "strip_credential",
+        "connect_timeout_ms", "response_timeout_ms"));
     try {
       Route.Builder b = Route.builder(setting, vocabulary);
       String id = n.get("id").text(null);

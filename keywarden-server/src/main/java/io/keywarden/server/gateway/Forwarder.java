@@ -1,9 +1,12 @@
 package io.keywarden.server.gateway;
 
 import io.keywarden.core.errors.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -16,6 +19,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
 import java.net.ConnectException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,8 +53,27 @@ public final class Forwarder {
   static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
       "trailer", "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
 
+  /** Methods that may be sent twice (RFC 9110 §9.2.2). */
+  private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+      HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
   private static final Set<String> SET_BY_GATEWAY = Set.of("host", "x-forwarded-for",
       "x-forwarded-proto", "x-forwarded-host", "forwarded");
+
+  /** {@link #HOP_BY_HOP} as a case-insensitive set (a header map used for its keys). */
+  private static final MultiMap HOP_BY_HOP_SET = caseInsensitiveSet(HOP_BY_HOP);
+
+  /** Incoming request headers never forwarded: hop-by-hop ones and those the gateway sets. */
+  private static final MultiMap NOT_FORWARDED = caseInsensitiveSet(HOP_BY_HOP, SET_BY_GATEWAY);
+
+  @SafeVarargs
+  private static MultiMap caseInsensitiveSet(Set<String>... names) {
+    MultiMap m = MultiMap.caseInsensitiveMultiMap();
+    for (Set<String> set : names) {
+      set.forEach(n -> m.add(n, ""));
+    }
+    return m;
+  }
 
   /**
    * What to change on the way to the upstream.
@@ -59,12 +83,70 @@ public final class Forwarder {
    * @param removeHeaders lower-case names of incoming headers not to forward (e.g. the credential)
    * @param identityPrefix lower-case prefix of the identity family, stripped from the request
    * @param addHeaders headers to add (the identity of the decision), name then value, in order
+   * @param timeouts the route's timeouts; {@code null} for the upstream's own
    */
   public record Spec(String forwardedFor, Set<String> removeHeaders, String identityPrefix,
-      List<Map.Entry<String, String>> addHeaders) {}
+      List<Map.Entry<String, String>> addHeaders, Upstream.Timeouts timeouts) {
+
+    /** A spec with the upstream's own timeouts. */
+    public Spec(String forwardedFor, Set<String> removeHeaders, String identityPrefix,
+        List<Map.Entry<String, String>> addHeaders) {
+      this(forwardedFor, removeHeaders, identityPrefix, addHeaders, null);
+    }
+  }
+
+  private static final io.vertx.core.Handler<Throwable> UPSTREAM_EXCEPTION =
+      t -> LOG.debug("upstream request failed: {}", t.toString());
 
   private final Map<String, HttpClientAgent> clients = new HashMap<>();
   private final Map<String, Upstream> upstreams = new HashMap<>();
+  private final Map<String, Target> targets = new HashMap<>();
+
+  /**
+   * One upstream, with what every request to it needs computed once: its {@code Host} header,
+   * base path, and its keep-alive connections per event loop ({@link Lanes}).
+   */
+  private static final class Target {
+    final Upstream upstream;
+    final HttpClientAgent client;
+    final String hostHeader;
+    final String basePath;
+    final HttpConnectOptions connectOptions;
+    // A plain ThreadLocal: its entries go with the target when a reload replaces it.
+    final ThreadLocal<Lanes> lanes = ThreadLocal.withInitial(Lanes::new);
+    final Set<HttpClientConnection> open = ConcurrentHashMap.newKeySet();
+    volatile boolean closed;
+
+    Target(Upstream u, HttpClientAgent client) {
+      this.upstream = u;
+      this.client = client;
+      this.hostHeader = u.port() == 80 ? u.baseUrl().getHost() : u.baseUrl().getHost() + ":" + u.port();
+      this.basePath = u.basePath();
+      this.connectOptions = new HttpConnectOptions().setHost(u.baseUrl().getHost()).setPort(u.port())
+          .setConnectTimeout(u.connectTimeout().toMillis());
+    }
+  }
+
+  /**
+   * The keep-alive connections to one upstream owned by one event loop: used by one request at a
+   * time, the most recently used first, and touched only by that event loop's thread, so taking
+   * and returning one costs no lock and no pool bookkeeping. At most the upstream's pool size are
+   * open per event loop; beyond that, requests queue in the Vert.x client's pool.
+   */
+  private static final class Lanes {
+    final ArrayDeque<Lane> idle = new ArrayDeque<>();
+    int open;
+  }
+
+  /** One connection of {@link Lanes}. */
+  private static final class Lane {
+    final HttpClientConnection connection;
+    boolean closed;
+
+    Lane(HttpClientConnection connection) {
+      this.connection = connection;
+    }
+  }
 
   public Forwarder(Vertx vertx, List<Upstream> list) {
     for (Upstream u : list) {
@@ -75,8 +157,10 @@ public final class Forwarder {
           .setConnectTimeout((int) u.connectTimeout().toMillis())
           .setDefaultHost(u.baseUrl().getHost())
           .setDefaultPort(u.port());
-      clients.put(u.name(), vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(u.poolSize())));
+      HttpClientAgent client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(u.poolSize()));
+      clients.put(u.name(), client);
       upstreams.put(u.name(), u);
+      targets.put(u.name(), new Target(u, client));
     }
   }
 
@@ -86,35 +170,24 @@ public final class Forwarder {
    * @param pathAndQuery the path (and query) to ask the upstream for, appended to its base path
    */
   public void forward(HttpServerRequest in, String upstreamName, String pathAndQuery, Spec spec, ErrorStyle style) {
-    Upstream up = upstreams.get(upstreamName);
-    HttpClientAgent client = clients.get(upstreamName);
+    Target target = targets.get(upstreamName);
     HttpServerResponse out = in.response();
-    if (up == null) {
+    if (target == null) {
       in.resume();
       style.write(out, ErrorCode.BAD_GATEWAY, "No upstream named " + upstreamName + " is configured.", "upstream_unknown");
       return;
     }
+    Upstream up = target.upstream;
+    HttpClientAgent client = target.client;
     RequestOptions options = new RequestOptions()
         .setMethod(in.method())
         .setHost(up.baseUrl().getHost())
         .setPort(up.port())
-        .setURI(up.basePath() + pathAndQuery)
-        .setConnectTimeout(up.connectTimeout().toMillis());
-    MultiMap headers = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();
-    copyRequestHeaders(in, spec, headers);
-    headers.set(HttpHeaders.HOST, up.port() == 80 ? up.baseUrl().getHost() : up.baseUrl().getHost() + ":" + up.port());
-    headers.set("X-Forwarded-For", spec.forwardedFor());
-    headers.set("X-Forwarded-Proto", in.isSSL() ? "https" : "http");
-    String host = in.authority() == null ? in.getHeader(HttpHeaders.HOST) : in.authority().toString();
-    if (host != null) {
-      headers.set("X-Forwarded-Host", host);
-    }
-    for (Map.Entry<String, String> h : spec.addHeaders()) {
-      headers.add(h.getKey(), h.getValue());
-    }
-    options.setHeaders(headers);
-
+        .setURI(target.basePath.isEmpty() ? pathAndQuery : target.basePath + pathAndQuery)
+        .setConnectTimeout((spec.timeouts() == null ? up.connectTimeout() : spec.timeouts().connect()).toMillis());
     if (isUpgrade(in)) {
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      requestHeaders(in, spec, target, headers);
       // Upgrade and Connection are hop-by-hop, but a protocol switch needs them end to end.
       headers.set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
       headers.set(HttpHeaders.CONNECTION, "Upgrade");
@@ -122,40 +195,117 @@ public final class Forwarder {
       forwardUpgrade(in, client, options, style);
       return;
     }
-    client.request(options).onComplete(ar -> {
+    send(in, target, options, spec, style, false);
+  }
+
+  /**
+   * Sends the request on an idle connection of this event loop (or a new one, or the shared pool
+   * when this event loop has {@code pool_size} busy) and relays the answer. A reused connection
+   * can turn out to have been closed by the upstream just as it was taken; an idempotent request
+   * without a body, which nothing has been read from yet, is then sent once more on a fresh
+   * connection, as nginx does, rather than answered with 502.
+   */
+  private static void send(HttpServerRequest in, Target target, RequestOptions options, Spec spec, ErrorStyle style,
+      boolean retry) {
+    HttpServerResponse out = in.response();
+    Upstream up = target.upstream;
+    Lanes lanes = target.lanes.get();
+    Lane[] lane = {retry ? null : takeLane(lanes)};
+    boolean reused = lane[0] != null;
+    Future<HttpClientRequest> request;
+    if (reused) {
+      request = lane[0].connection.request(options);
+    } else if (lanes.open < up.poolSize() && !target.closed) {
+      lanes.open++;
+      HttpConnectOptions connect = target.connectOptions;
+      if (spec.timeouts() != null) {
+        connect = new HttpConnectOptions(connect).setConnectTimeout(spec.timeouts().connect().toMillis());
+      }
+      request = target.client.connect(connect).transform(c -> {
+        if (c.failed()) {
+          lanes.open--;
+          return Future.failedFuture(c.cause());
+        }
+        lane[0] = openLane(target, lanes, c.result());
+        return lane[0].connection.request(options);
+      });
+    } else {
+      request = target.client.request(options);
+    }
+    boolean hasBody = hasBody(in);
+    // Worth a second try on a fresh connection: a stale keep-alive connection, nothing consumed.
+    java.util.function.Predicate<Throwable> retryable = t -> reused && !retry && !hasBody
+        && IDEMPOTENT.contains(in.method()) && !isTimeout(t) && !out.headWritten() && !out.closed();
+    // The connection goes back to its lanes once the request is sent and the answer relayed.
+    int[] halves = {0};
+    boolean[] reusable = {true};
+    Runnable half = () -> {
+      if (++halves[0] == 2 && lane[0] != null && reusable[0]) {
+        releaseLane(lanes, lane[0]);
+      }
+    };
+    request.onComplete(ar -> {
       if (ar.failed()) {
-        in.resume();
+        if (retryable.test(ar.cause())) {
+          send(in, target, options, spec, style, true);
+          return;
+        }
+        resume(in);
         fail(in, out, style, ar.cause());
         return;
       }
       HttpClientRequest req = ar.result();
-      boolean hasBody = hasBody(in);
+      // The headers are written straight into the request's own map (options' would be copied).
+      requestHeaders(in, spec, target, req.headers());
+      // Failures are answered through the response future below; this only keeps them out of
+      // Vert.x's "unhandled exception" error log.
+      req.exceptionHandler(UPSTREAM_EXCEPTION);
       if (hasBody && in.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
         req.setChunked(true);
       }
       req.response().onComplete(rr -> {
         if (rr.failed()) {
+          if (retryable.test(rr.cause())) {
+            LOG.debug("upstream {} closed a reused connection; sending {} {} again on a new one",
+                up.name(), in.method(), in.path());
+            send(in, target, options, spec, style, true);
+            return;
+          }
           fail(in, out, style, rr.cause());
           return;
         }
-        relay(rr.result(), out, req, in.version());
+        HttpClientResponse resp = rr.result();
+        reusable[0] = resp.version() == HttpVersion.HTTP_1_1
+            && !hasToken(resp.getHeader(HttpHeaders.CONNECTION), "close");
+        relay(resp, out, req, in.version()).onSuccess(v -> half.run());
       });
       // The upstream's silence is timed from the moment the whole request has been sent, so a
       // long upload is not mistaken for a slow upstream.
-      long timeout = up.responseTimeout().toMillis();
+      long timeout = (spec.timeouts() == null ? up.responseTimeout() : spec.timeouts().response()).toMillis();
       if (hasBody) {
         in.pipeTo(req).onComplete(p -> {
           if (p.succeeded()) {
             req.idleTimeout(timeout);
+            half.run();
           } else {
             req.reset(0, p.cause());
           }
         });
       } else {
-        in.resume();
-        req.end().onSuccess(v -> req.idleTimeout(timeout));
+        resume(in);
+        req.end().onSuccess(v -> {
+          req.idleTimeout(timeout);
+          half.run();
+        });
       }
     });
+  }
+
+  /** Lets the request's body flow (or its end be seen); a request already read to its end is left alone. */
+  private static void resume(HttpServerRequest in) {
+    if (!in.isEnded()) {
+      in.resume();
+    }
   }
 
   /**
@@ -167,7 +317,7 @@ public final class Forwarder {
       ErrorStyle style) {
     HttpServerResponse out = in.response();
     client.request(options)
-        .compose(req -> req.connect())
+        .compose(req -> req.exceptionHandler(UPSTREAM_EXCEPTION).connect())
         .onComplete(ar -> {
           if (ar.failed()) {
             in.resume();
@@ -201,37 +351,27 @@ public final class Forwarder {
   private static boolean isUpgrade(HttpServerRequest in) {
     String upgrade = in.getHeader(HttpHeaders.UPGRADE);
     return upgrade != null && in.version() == HttpVersion.HTTP_1_1
-        && connectionTokens(in.getHeader(HttpHeaders.CONNECTION)).contains("upgrade");
+        && hasToken(in.getHeader(HttpHeaders.CONNECTION), "upgrade");
   }
 
-  private static void relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
+  private static Future<Void> relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
       HttpVersion clientVersion) {
     if (out.closed()) {
       if (req != null) {
         req.reset();
       }
-      return;
+      return Future.failedFuture("the client has gone");
     }
     out.setStatusCode(resp.statusCode());
     String message = resp.statusMessage();
     if (message != null && !message.isEmpty()) {
       out.setStatusMessage(message);
     }
-    MultiMap target = out.headers();
-    target.addAll(resp.headers());
-    String connection = resp.headers().get(HttpHeaders.CONNECTION);
-    for (String name : HOP_BY_HOP) {
-      target.remove(name);
-    }
-    if (connection != null) {
-      for (String token : connectionTokens(connection)) {
-        target.remove(token);
-      }
-    }
+    copyResponseHeaders(resp.headers(), out.headers());
     if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && clientVersion != HttpVersion.HTTP_2) {
       out.setChunked(true);
     }
-    resp.pipeTo(out).onFailure(t -> {
+    return resp.pipeTo(out).onFailure(t -> {
       if (req != null) {
         req.reset();
       }
@@ -241,6 +381,63 @@ public final class Forwarder {
     });
   }
 
+  /** An idle connection of this event loop's lanes, most recently used first; {@code null} if none. */
+  private static Lane takeLane(Lanes lanes) {
+    Lane l;
+    while ((l = lanes.idle.pollFirst()) != null) {
+      if (!l.closed) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  private static Lane openLane(Target target, Lanes lanes, HttpClientConnection c) {
+    Lane lane = new Lane(c);
+    target.open.add(c);
+    c.exceptionHandler(UPSTREAM_EXCEPTION);
+    c.closeHandler(v -> {
+      lane.closed = true;
+      lanes.open--;
+      lanes.idle.remove(lane);
+      target.open.remove(c);
+    });
+    if (target.closed) {
+      c.close();
+    }
+    return lane;
+  }
+
+  private static void releaseLane(Lanes lanes, Lane lane) {
+    if (!lane.closed) {
+      lanes.idle.addFirst(lane);
+    }
+  }
+
+  /** The headers for the upstream: the incoming ones as they may pass, then the gateway's own. */
+  private static void requestHeaders(HttpServerRequest in, Spec spec, Target target, MultiMap headers) {
+    copyRequestHeaders(in, spec, headers);
+    headers.set(HttpHeaders.HOST, target.hostHeader);
+    headers.set(X_FORWARDED_FOR, spec.forwardedFor());
+    headers.set(X_FORWARDED_PROTO, in.isSSL() ? HTTPS : HTTP);
+    String host = in.getHeader(HttpHeaders.HOST);
+    if (host == null && in.authority() != null) {
+      host = in.authority().toString();
+    }
+    if (host != null) {
+      headers.set(X_FORWARDED_HOST, host);
+    }
+    for (Map.Entry<String, String> h : spec.addHeaders()) {
+      headers.add(h.getKey(), h.getValue());
+    }
+  }
+
+  private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
+  private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("X-Forwarded-Proto");
+  private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
+  private static final CharSequence HTTP = HttpHeaders.createOptimized("http");
+  private static final CharSequence HTTPS = HttpHeaders.createOptimized("https");
+
   /**
    * Copies the incoming headers in bulk, then removes the few that must not pass: hop-by-hop,
    * those named in {@code Connection}, those the gateway sets itself, the credential, and the
@@ -248,35 +445,85 @@ public final class Forwarder {
    */
   private static void copyRequestHeaders(HttpServerRequest in, Spec spec, MultiMap target) {
     MultiMap headers = in.headers();
-    target.addAll(headers);
-    String connection = headers.get(HttpHeaders.CONNECTION);
-    for (String name : HOP_BY_HOP) {
-      target.remove(name);
-    }
-    if (connection != null) {
-      for (String token : connectionTokens(connection)) {
-        target.remove(token);
-      }
-    }
-    for (String name : SET_BY_GATEWAY) {
-      target.remove(name);
-    }
-    for (String name : spec.removeHeaders()) {
-      target.remove(name);
-    }
     String prefix = spec.identityPrefix();
-    if (prefix != null) {
-      List<String> forged = null;
-      for (String name : headers.names()) {
-        if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.startsWith(":")) {
-          if (forged == null) {
-            forged = new java.util.ArrayList<>(2);
-          }
-          forged.add(name);
-        }
+    Set<String> credential = spec.removeHeaders();
+    for (Map.Entry<String, String> h : headers) {
+      String name = h.getKey();
+      if (NOT_FORWARDED.contains(name) || name.startsWith(":")
+          || (prefix != null && name.regionMatches(true, 0, prefix, 0, prefix.length()))
+          || (!credential.isEmpty() && containsIgnoreCase(credential, name))) {
+        continue;
       }
-      if (forged != null) {
-        forged.forEach(target::remove);
+      target.add(name, h.getValue());
+    }
+    String connection = headers.get(HttpHeaders.CONNECTION);
+    if (connection != null) {
+      removeNamedIn(connection, target);
+    }
+  }
+
+  private static boolean containsIgnoreCase(Set<String> lowerCase, String name) {
+    for (String s : lowerCase) {
+      if (s.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Copies an upstream answer's headers but the hop-by-hop ones and those its Connection names. */
+  private static void copyResponseHeaders(MultiMap from, MultiMap target) {
+    for (Map.Entry<String, String> h : from) {
+      if (!HOP_BY_HOP_SET.contains(h.getKey())) {
+        target.add(h.getKey(), h.getValue());
+      }
+    }
+    String connection = from.get(HttpHeaders.CONNECTION);
+    if (connection != null) {
+      removeNamedIn(connection, target);
+    }
+  }
+
+  /** Whether the comma-separated {@code header} holds {@code token} (case-insensitive), without allocating. */
+  static boolean hasToken(String header, String token) {
+    if (header == null) {
+      return false;
+    }
+    int n = header.length();
+    int i = 0;
+    while (i < n) {
+      int end = header.indexOf(',', i);
+      if (end < 0) {
+        end = n;
+      }
+      int a = i;
+      int b = end;
+      while (a < b && header.charAt(a) == ' ') {
+        a++;
+      }
+      while (b > a && header.charAt(b - 1) == ' ') {
+        b--;
+      }
+      if (b - a == token.length() && header.regionMatches(true, a, token, 0, b - a)) {
+        return true;
+      }
+      i = end + 1;
+    }
+    return false;
+  }
+
+  /**
+   * Removes from {@code target} the headers that {@code connection} names; the usual values
+   * ({@code keep-alive}, {@code close}, {@code upgrade}) name only hop-by-hop headers that are
+   * removed anyway, and are passed over without allocating.
+   */
+  private static void removeNamedIn(String connection, MultiMap target) {
+    if (connection.equalsIgnoreCase("keep-alive") || connection.equalsIgnoreCase("close")) {
+      return;
+    }
+    for (String token : connectionTokens(connection)) {
+      if (!HOP_BY_HOP.contains(token)) {
+        target.remove(token);
       }
     }
   }
@@ -336,6 +583,10 @@ public final class Forwarder {
 
   /** Closes the connection pools. */
   public void close() {
+    for (Target t : targets.values()) {
+      t.closed = true;
+      t.open.forEach(HttpClientConnection::close);
+    }
     clients.values().forEach(HttpClientAgent::close);
   }
 }

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>The verification runs on the event loop against the cache only; when something must be read
  * from the store, the same verification moves to a worker thread and the chain continues when it
  * returns. The request is paused first, so no body byte is lost meanwhile. Every denial is
- * answered in the route's error style with its stable reason code and logged at debug level with
- * the reason and the key's id, never the key.
+ * answered in the route's error style with its stable reason code, counted by that code in {@link
+ * #denials()}, and logged at debug level with the reason and the key's id, never the key.
  */
 public final class Gateway implements Handler<HttpServerRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -65,6 +65,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
   private final CacheOnlyDirectory cacheOnly;
   private final AtomicReference<State> state = new AtomicReference<>();
   private final RateLimits limits;
+  private final GatewayDenials denials = new GatewayDenials();
 
   /** A gateway without rate limits. */
   public Gateway(Vertx vertx, Keywarden kw, GatewayConfig config) {
@@ -104,6 +105,11 @@ public final class Gateway implements Handler<HttpServerRequest> {
   public void reload(GatewayConfig config) {
     State old = state.getAndSet(stateOf(config));
     vertx.setTimer(60_000, t -> old.forwarder().close());
+  }
+
+  /** Refusals so far by stable reason code, for metrics. */
+  public GatewayDenials denials() {
+    return denials;
   }
 
   /** The configuration in force. */
@@ -293,6 +299,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
   /** 429 in the route's style, with the limit's headers and {@code Retry-After}. */
   private void tooMany(HttpServerRequest req, ErrorStyle style, RateOutcome o) {
     req.resume();
+    denials.count(o.reason());
     limits.writeHeaders(req.response().headers(), o);
     if (LOG.isDebugEnabled()) {
       LOG.debug("gateway limited policy={} reason={}", o.policy().name(), o.reason());
@@ -336,12 +343,13 @@ public final class Gateway implements Handler<HttpServerRequest> {
       }
     }
     var spec = new Forwarder.Spec(client.forwardedFor(), s.strippedHeaders().get(route), s.config().identity().lowerPrefix(),
-        s.config().identity().of(d));
+        s.config().identity().of(d), s.config().timeouts(route));
     s.forwarder().forward(req, route.upstream(), uri, spec, style);
   }
 
-  private static void deny(HttpServerRequest req, Route route, ErrorStyle style, DecisionStatus status, Decision d) {
+  private void deny(HttpServerRequest req, Route route, ErrorStyle style, DecisionStatus status, Decision d) {
     req.resume();
+    denials.count(status);
     String challenge = Bearer.challenge(status, null);
     if (challenge != null) {
       req.response().putHeader(Headers.WWW_AUTHENTICATE, challenge);
@@ -354,17 +362,24 @@ public final class Gateway implements Handler<HttpServerRequest> {
     style.write(req.response(), status.error(), status.message(), status.reason());
   }
 
-  private static void refuseUnmatched(HttpServerRequest req, State s, RouteMatch match) {
+  private void refuseUnmatched(HttpServerRequest req, State s, RouteMatch match) {
     req.resume();
     ErrorStyle style = s.config().style(null);
     switch (match) {
       case RouteMatch.MethodNotAllowed m -> {
+        denials.count("method_not_allowed");
         req.response().putHeader("Allow", m.allowHeader());
         style.write(req.response(), ErrorCode.METHOD_NOT_ALLOWED, "Method " + req.method() + " is not allowed here.", null);
       }
-      case RouteMatch.BadPath b -> style.write(req.response(), ErrorCode.INVALID_REQUEST,
-          "The request path is not acceptable: " + b.problem().message(), b.problem().code());
-      default -> style.write(req.response(), ErrorCode.NOT_FOUND, "Not found.", null);
+      case RouteMatch.BadPath b -> {
+        denials.count(b.problem().code());
+        style.write(req.response(), ErrorCode.INVALID_REQUEST,
+            "The request path is not acceptable: " + b.problem().message(), b.problem().code());
+      }
+      default -> {
+        denials.count("no_route");
+        style.write(req.response(), ErrorCode.NOT_FOUND, "Not found.", null);
+      }
     }
   }
 
@@ -378,12 +393,13 @@ public final class Gateway implements Handler<HttpServerRequest> {
    * the route alone; the real request that follows is checked in full, the key's allowed origins
    * included. Preflights for routes that are not public are refused with 403.
    */
-  private static void preflight(HttpServerRequest req, State s) {
+  private void preflight(HttpServerRequest req, State s) {
     req.resume();
     String method = req.getHeader("Access-Control-Request-Method").trim();
     RouteMatch match = s.config().routes().match(method, host(req), req.path());
     var out = req.response();
     if (!(match instanceof RouteMatch.Matched m) || !m.route().isPublic()) {
+      denials.count("cors_not_allowed");
       ErrorStyle style = match instanceof RouteMatch.Matched mm ? s.config().style(mm.route().errorStyle()) : s.config().style(null);
       style.write(out, ErrorCode.FORBIDDEN, "Cross-origin requests are allowed only on public routes.", "cors_not_allowed");
       return;

@@ -10,23 +10,41 @@ import java.util.Map;
 
 /**
  * The headers that tell the upstream who is calling, from an allowed decision: key id, kind,
- * type, environment, workspace, project, user (user keys) and the effective scopes
- * (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
+ * type, environment, workspace, project, user (user keys), the projects a user key reaches when
+ * that is not the whole workspace ({@code Allowed-Projects}: its allow-list intersected with its
+ * owner's membership, space-separated) and the effective scopes (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
  * every incoming header with that prefix first, so a client can never forge one.
  */
 public final class IdentityHeaders {
   /** The default prefix of the family. */
   public static final String DEFAULT_PREFIX = "X-Keywarden-";
 
-  private final String prefix;
   private final String lowerPrefix;
+  // The names, built once rather than on every request.
+  private final String keyId;
+  private final String keyKind;
+  private final String keyType;
+  private final String environment;
+  private final String workspaceId;
+  private final String projectId;
+  private final String userId;
+  private final String scopes;
+  private final String allowedProjects;
 
   public IdentityHeaders(String prefix) {
     if (prefix == null || !prefix.matches("[A-Za-z][A-Za-z0-9-]*-")) {
       throw new IllegalArgumentException("identity header prefix must be letters, digits and '-', ending with '-'");
     }
-    this.prefix = prefix;
     this.lowerPrefix = prefix.toLowerCase(Locale.ROOT);
+    this.keyId = prefix + "Key-Id";
+    this.keyKind = prefix + "Key-Kind";
+    this.keyType = prefix + "Key-Type";
+    this.environment = prefix + "Environment";
+    this.workspaceId = prefix + "Workspace-Id";
+    this.projectId = prefix + "Project-Id";
+    this.userId = prefix + "User-Id";
+    this.scopes = prefix + "Scopes";
+    this.allowedProjects = prefix + "Allowed-Projects";
   }
 
   /** The prefix in lower case, for stripping incoming headers. */
@@ -41,20 +59,26 @@ public final class IdentityHeaders {
     }
     ApiKey k = decision.key();
     List<Map.Entry<String, String>> h = new ArrayList<>(8);
-    h.add(Map.entry(prefix + "Key-Id", k.id()));
-    h.add(Map.entry(prefix + "Key-Kind", k.kind().wireName()));
-    h.add(Map.entry(prefix + "Key-Type", k.type().wireName()));
-    h.add(Map.entry(prefix + "Environment", k.environment()));
-    h.add(Map.entry(prefix + "Workspace-Id", k.workspaceId()));
+    h.add(Map.entry(keyId, k.id()));
+    h.add(Map.entry(keyKind, k.kind().wireName()));
+    h.add(Map.entry(keyType, k.type().wireName()));
+    h.add(Map.entry(environment, k.environment()));
+    h.add(Map.entry(workspaceId, k.workspaceId()));
     if (decision.projectId() != null) {
-      h.add(Map.entry(prefix + "Project-Id", decision.projectId()));
+      h.add(Map.entry(projectId, decision.projectId()));
     }
     if (k.kind() == KeyKind.USER) {
-      h.add(Map.entry(prefix + "User-Id", k.ownerUserId()));
+      h.add(Map.entry(userId, k.ownerUserId()));
+      List<String> reach = decision.reachableProjects();
+      if (reach != null) {
+        // What the key reaches (allow-list ∩ membership), so that the upstream can narrow its
+        // listings; present and empty when that is nothing.
+        h.add(Map.entry(allowedProjects, String.join(" ", reach)));
+      }
     }
-    var scopes = decision.effectiveScopes();
-    if (scopes != null) {
-      h.add(Map.entry(prefix + "Scopes", String.join(" ", scopes.names())));
+    var effective = decision.effectiveScopes();
+    if (effective != null) {
+      h.add(Map.entry(scopes, String.join(" ", effective.names())));
     }
     return h;
   }

@@ -37,6 +37,24 @@ public record Upstream(String name, URI baseUrl, Duration connectTimeout, Durati
     }
   }
 
+  /**
+   * How long the gateway waits for one request: for a connection, and for the upstream's answer
+   * (and between parts of it) once the request has been sent. An upstream has its own; a route may
+   * override either.
+   */
+  public record Timeouts(Duration connect, Duration response) {
+    public Timeouts {
+      if (connect.isNegative() || connect.isZero() || response.isNegative() || response.isZero()) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
+  }
+
+  /** This upstream's own timeouts. */
+  public Timeouts timeouts() {
+    return new Timeouts(connectTimeout, responseTimeout);
+  }
+
   /** An upstream with default timeouts and pool size. */
   public static Upstream of(String name, String baseUrl) {
     return new Upstream(name, URI.create(baseUrl), DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_POOL_SIZE);

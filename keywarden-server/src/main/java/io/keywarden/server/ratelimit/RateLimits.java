@@ -50,6 +50,8 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   private final List<RatePolicy> management;
   private final ConcurrentHashMap<String, WorkspaceLimits> workspaces = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<RateLimitOverride>> parsedOverrides = new ConcurrentHashMap<>();
+  private final java.util.Set<String> skippedOverrides = ConcurrentHashMap.newKeySet();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RateLimits.class);
 
   /** What the limits of a workspace's requests depend on: its plan and its overrides. */
   public record WorkspaceLimits(String plan, List<RatePolicy> overrides) {}
@@ -163,7 +165,44 @@ public final class RateLimits implements StoreListener, AutoCloseable {
         parsedOverrides.put(overridesJson, parsed);
       }
     }
-    return RateLimitOverride.toPolicies(parsed, name -> policyNamed(plan, name));
+    List<RatePolicy> out = new java.util.ArrayList<>(parsed.size());
+    for (RateLimitOverride o : parsed) {
+      try {
+        out.addAll(RateLimitOverride.toPolicies(List.of(o), name -> policyNamed(plan, name)));
+      } catch (IllegalArgumentException e) {
+        // Refused when set (checkOverrides); one stored before a plan changed is skipped, not fatal.
+        if (skippedOverrides.add(plan + "|" + o.name())) {
+          LOG.warn("rate-limit override \"{}\" cannot apply on plan {} and is ignored: {}", o.name(), plan,
+              e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Checks overrides (JSON as the API received it) against the policies of {@code plan} they
+   * replace: a limit the policy's window cannot hold is refused with 400 naming {@code
+   * rate_limits}, before anything is stored.
+   */
+  public void checkOverrides(String plan, String overridesJson) {
+    if (overridesJson == null || overridesJson.equals("null")) {
+      return;
+    }
+    String canonical = RateLimitOverride.canonical(overridesJson, "rate_limits");
+    if (canonical == null) {
+      return;
+    }
+    List<RateLimitOverride> parsed = RateLimitOverride.parse(canonical);
+    for (int i = 0; i < parsed.size(); i++) {
+      RateLimitOverride o = parsed.get(i);
+      try {
+        o.toPolicy(o.window() == null ? policyNamed(plan, o.name()) : null);
+      } catch (IllegalArgumentException e) {
+        throw io.keywarden.core.errors.KeywardenException.invalid("rate_limits",
+            "rate_limits[" + i + "]: " + e.getMessage() + ".");
+      }
+    }
   }
 
   /** The common or plan policy named {@code name}, or {@code null}. */

@@ -235,4 +235,27 @@ class LimitsApiTest {
     assertThat(limits.status()).isEqualTo(403);
     assertThat(h.get("/v1/workspaces/" + otherWs).send().data().get("plan").asText()).isEqualTo("free");
   }
+
+  @Test
+  void anOverrideTheWindowCannotHoldIsRefusedWith400AndTheWorkspaceKeepsWorking() {
+    String key = newKey().secret();
+    var r = h.patch("/v1/workspaces/" + ws, "{\"rate_limits\":[{\"name\":\"minute\",\"limit\":100000000}]}").send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(400);
+    assertThat(r.errorField()).isEqualTo("rate_limits");
+    assertThat(r.json.path("error").path("message").asText()).contains("rate_limits[0]").contains("microsecond");
+    assertThat(verify(key, "").get("valid").asBoolean()).isTrue();
+  }
+
+  @Test
+  void anUnusableOverrideStoredEarlierIsSkippedNotFatal() {
+    String mover = h.server.keywarden().store().createWorkspace("Legacy", "free", null,
+        "[{\"name\":\"minute\",\"limit\":100000000}]", Actor.SYSTEM).id();
+    String member = h.server.keywarden().store().createUser("legacy@example.com", "L", Actor.SYSTEM).id();
+    h.server.keywarden().store().putMembership(mover, member, "member", List.of(), null, Actor.SYSTEM);
+    String key = h.server.keywarden().keys()
+        .create(NewKeyRequest.userKey(mover, member, "k", List.of("read")), Actor.SYSTEM).secret();
+    JsonNode d = verify(key, "");
+    assertThat(d.get("valid").asBoolean()).isTrue();
+    assertThat(d.get("ratelimit").get("limit").asLong()).isIn(3L, 50L);
+  }
 }

@@ -301,6 +301,7 @@ class ConfigLoaderTest {
       "server: {event_loops: 1000}             | server.event_loops",
       "cache: {max_keys: 0}                    | cache.max_keys",
       "access: {max_metadata_bytes: 1}         | access.max_metadata_bytes",
+      "gateway: {upstreams: {default: {url: 'http://127.0.0.1:9'}}, routes: [{path: /a, response_timeout_ms: 0}]} | gateway.routes[0].response_timeout_ms",
   })
   void outOfRangeNumberIsNamed(String yaml, String setting) throws IOException {
     failsNaming(yaml, setting).hasMessageContaining("between");

@@ -35,6 +35,8 @@ class ForwarderTest {
   static int deadPort;
   static volatile ErrorStyle style = ErrorStyle.ENVELOPE;
   static volatile Runnable sseEnd;
+  static final Map<Object, Integer> served = new java.util.concurrent.ConcurrentHashMap<>();
+  static final java.util.concurrent.atomic.AtomicInteger staleCloses = new java.util.concurrent.atomic.AtomicInteger();
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
@@ -45,8 +47,21 @@ class ForwarderTest {
           + " auth=" + ws.headers().contains("Authorization"));
       ws.textMessageHandler(m -> ws.writeTextMessage("echo:" + m));
     }).requestHandler(req -> {
+      int servedBefore = served.merge(req.connection(), 1, Integer::sum) - 1;
       switch (req.path()) {
         case "/base/slow" -> vertx.setTimer(3000, t -> req.response().end("late"));
+        case "/base/reset" -> req.connection().close();
+        case "/base/stale" -> {
+          // A keep-alive connection the upstream has given up on: it closes on the next request.
+          if (servedBefore > 0) {
+            staleCloses.incrementAndGet();
+            req.connection().close();
+          } else {
+            req.body().onSuccess(b -> req.response().end("fresh"));
+          }
+        }
+        case "/base/close" -> req.response().putHeader("Connection", "close")
+            .end(String.valueOf(req.connection().remoteAddress().port()));
         case "/base/events" -> {
           // One event now; the stream stays open until the client has seen it and asks for the end.
           var resp = req.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
@@ -82,6 +97,7 @@ class ForwarderTest {
                 .putHeader("Keep-Alive", "timeout=5")
                 .putHeader("X-Upstream", "yes")
                 .end(new JsonObject().put("method", req.method().name()).put("uri", req.uri())
+                    .put("peer", req.connection().remoteAddress().port())
                     .put("bytes", bytes.get()).put("headers", headers).encode());
           });
         }
@@ -93,10 +109,14 @@ class ForwarderTest {
     Upstream up = new Upstream("up", URI.create("http://127.0.0.1:" + upstream.actualPort() + "/base"),
         Duration.ofSeconds(2), Duration.ofMillis(400), 8);
     Upstream dead = Upstream.of("dead", "http://127.0.0.1:" + deadPort);
-    forwarder = new Forwarder(vertx, List.of(up, dead));
+    // The same service with a patient response timeout, for the big uploads: on a busy machine the
+    // upstream may take longer than up's 400 ms to drain what is still in flight after the last byte.
+    Upstream patient = new Upstream("patient", URI.create("http://127.0.0.1:" + upstream.actualPort() + "/base"),
+        Duration.ofSeconds(2), Duration.ofSeconds(60), 8);
+    forwarder = new Forwarder(vertx, List.of(up, dead, patient));
     gateway = vertx.createHttpServer().requestHandler(req -> {
       req.pause();
-      String target = req.path().startsWith("/dead") ? "dead" : "up";
+      String target = req.path().startsWith("/dead") ? "dead" : req.path().startsWith("/upload") ? "patient" : "up";
       var spec = new Forwarder.Spec("203.0.113.7", Set.of("authorization"), "x-keywarden-",
           List.of(Map.entry("X-Keywarden-Key-Id", "key_real"), Map.entry("X-Keywarden-Scopes", "read write")));
       forwarder.forward(req, target, req.uri(), spec, style);
@@ -201,6 +221,74 @@ class ForwarderTest {
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(r.body()).isEqualTo("Upstream down.");
     style = ErrorStyle.ENVELOPE;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"envelope", "problem", "text"})
+  void refusedResetAndSilentUpstreamsAre502And502And504InEveryStyle(String name) throws Exception {
+    style = name.equals("text") ? ErrorStyle.text(Map.of(502, "Upstream down.", 504, "Upstream slow.")) : ErrorStyle.named(name);
+    try {
+      Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+      expected.put("/dead/x", 502);
+      expected.put("/reset", 502);
+      expected.put("/slow", 504);
+      for (var e : expected.entrySet()) {
+        var r = http.send(to(e.getKey()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(e.getKey()).isEqualTo(e.getValue());
+        String code = e.getValue() == 502 ? "bad_gateway" : "gateway_timeout";
+        switch (name) {
+          case "envelope" -> {
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(JSON.readTree(r.body()).get("error").get("code").asText()).isEqualTo(code);
+          }
+          case "problem" -> {
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(JSON.readTree(r.body()).get("status").asInt()).isEqualTo(e.getValue());
+            assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo(code);
+          }
+          default -> assertThat(r.body()).isEqualTo(e.getValue() == 502 ? "Upstream down." : "Upstream slow.");
+        }
+      }
+    } finally {
+      style = ErrorStyle.ENVELOPE;
+    }
+  }
+
+  @Test
+  void sequentialRequestsReuseOneKeepAliveConnectionToTheUpstream() throws Exception {
+    Set<Integer> peers = new java.util.HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      peers.add(echo(to("/v1/x?i=" + i).GET().build()).get("peer").asInt());
+    }
+    assertThat(peers).hasSize(1);
+  }
+
+  @Test
+  void anUpstreamThatClosesAfterAnsweringGetsAFreshConnectionNextTime() throws Exception {
+    Set<String> peers = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      var r = http.send(to("/close").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      peers.add(r.body());
+    }
+    assertThat(peers).hasSize(3);
+    assertThat(echo(to("/v1/after-close").GET().build()).get("uri").asText()).isEqualTo("/base/v1/after-close");
+  }
+
+  @Test
+  void anIdempotentRequestOnAConnectionTheUpstreamDroppedIsSentAgainOnAFreshOneButABodyIsNot() throws Exception {
+    int closesBefore = staleCloses.get();
+    for (int i = 0; i < 3; i++) {
+      var r = http.send(to("/stale").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("fresh");
+    }
+    assertThat(staleCloses.get() - closesBefore).as("reused connections were dropped and retried").isGreaterThanOrEqualTo(2);
+
+    var post = http.send(to("/stale").POST(HttpRequest.BodyPublishers.ofString("once")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(502);
+    assertThat(JSON.readTree(post.body()).get("error").get("code").asText()).isEqualTo("bad_gateway");
   }
 
   @Test

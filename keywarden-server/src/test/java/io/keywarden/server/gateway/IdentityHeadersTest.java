@@ -45,6 +45,46 @@ class IdentityHeadersTest {
   }
 
   @Test
+  void aUserKeyNamesTheProjectsItReachesSoTheUpstreamCanFilterListings() {
+    try (Keywarden kw = Keywarden.builder().dataDir(dir).lastUsedFlushInterval(Duration.ZERO).open()) {
+      var ws = kw.store().createWorkspace("Acme", "default", null, Actor.SYSTEM);
+      var a = kw.store().createProject(ws.id(), "a", Actor.SYSTEM);
+      var b = kw.store().createProject(ws.id(), "b", Actor.SYSTEM);
+      var user = kw.store().createUser("ada@example.com", "Ada", Actor.SYSTEM);
+      kw.store().putMembership(ws.id(), user.id(), "owner", List.of(), null, Actor.SYSTEM);
+      var req = NewKeyRequest.userKey(ws.id(), user.id(), "ci", List.of("read")).withProjects(List.of(a.id(), b.id()));
+      var key = kw.keys().create(req, Actor.SYSTEM);
+      var d = kw.verify(VerifyRequest.ofKey(key.secret()));
+      assertThat(d.isValid()).isTrue();
+
+      var headers = new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX).of(d);
+
+      assertThat(headers).contains(Map.entry("X-Keywarden-Allowed-Projects", a.id() + " " + b.id()));
+
+      // A member who reaches only project a: the key reaches what both lists allow.
+      kw.store().putMembership(ws.id(), user.id(), "owner", List.of(a.id()), null, Actor.SYSTEM);
+      kw.cache().invalidateAll();
+      var narrowed = new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX).of(kw.verify(VerifyRequest.ofKey(key.secret())));
+      assertThat(narrowed).contains(Map.entry("X-Keywarden-Allowed-Projects", a.id()));
+      var open = kw.keys().create(NewKeyRequest.userKey(ws.id(), user.id(), "open", List.of("read")), Actor.SYSTEM);
+      var member = new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX).of(kw.verify(VerifyRequest.ofKey(open.secret())));
+      assertThat(member).contains(Map.entry("X-Keywarden-Allowed-Projects", a.id()));
+    }
+  }
+
+  @Test
+  void aKeyThatReachesTheWholeWorkspaceSendsNoAllowedProjects() {
+    try (Keywarden kw = Keywarden.builder().dataDir(dir).lastUsedFlushInterval(Duration.ZERO).open()) {
+      var ws = kw.store().createWorkspace("Acme", "default", null, Actor.SYSTEM);
+      var user = kw.store().createUser("ada@example.com", "Ada", Actor.SYSTEM);
+      kw.store().putMembership(ws.id(), user.id(), "owner", List.of(), null, Actor.SYSTEM);
+      var key = kw.keys().create(NewKeyRequest.userKey(ws.id(), user.id(), "ci", List.of("read")), Actor.SYSTEM);
+      var headers = new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX).of(kw.verify(VerifyRequest.ofKey(key.secret())));
+      assertThat(headers).extracting(Map.Entry::getKey).doesNotContain("X-Keywarden-Allowed-Projects");
+    }
+  }
+
+  @Test
   void anonymousRequestsCarryNoIdentityAndThePrefixIsChecked() {
     assertThat(new IdentityHeaders("X-Acme-").of(null)).isEmpty();
     assertThat(new IdentityHeaders("X-Acme-").lowerPrefix()).isEqualTo("x-acme-");

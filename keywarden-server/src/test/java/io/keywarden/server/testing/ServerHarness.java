@@ -49,7 +49,8 @@ public final class ServerHarness implements AutoCloseable {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     this.server = KeywardenServer.start(cfg, clock, quiet);
     try {
-      this.adminKey = Files.readString(keyFile).trim();
+      // A second node on a shared database finds an operator already there and writes no key.
+      this.adminKey = Files.exists(keyFile) ? Files.readString(keyFile).trim() : null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
