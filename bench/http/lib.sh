@@ -113,3 +113,16 @@ summarize() {
             printf "median over %d pairs: req/s %.2f, req per CPU-s %.2f, p99 %.2f\n", n, median(rr, n), median(er, n), median(pr, n)
         }' "$RESULTS"
 }
+
+# wait_alive_http PID URL SECONDS: like wait_http, but gives up at once when PID has exited.
+wait_alive_http() {
+    local pid=$1 url=$2 limit=$3 i
+    for ((i = 0; i < limit * 20; i++)); do
+        if curl -fsS -o /dev/null "$url" 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$pid" 2> /dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}

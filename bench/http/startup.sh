@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 keywarden_find_jdk
 RUNS=${1:-5}
 PORT=${KW_PORT:-18081}
-(cd "$root" && ./mvnw -B -q -DskipTests -pl keywarden-cli -am package)
+[[ -n ${BENCH_SKIP_BUILD:-} ]] || (cd "$root" && ./mvnw -B -q -DskipTests -pl keywarden-cli -am package)
 "$root/keywarden" --version > /dev/null                     # creates the launcher's CDS archive for --version
 work=$(mktemp -d)                                           # one discarded run creates the start-up cache
 "$root/keywarden" serve --data-dir "$work/data" --api-port "$PORT" --gateway-port $((PORT + 1000)) \
@@ -46,3 +46,5 @@ median=$(echo "$sorted" | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[
     echo
     echo "runs (ms): ${times[*]}; median ${median} ms (from running \`./keywarden serve\` on an empty data directory until GET /readyz answers 200)"
 } | tee "$root/bench/results/startup.md"
+echo "$median" > "$root/bench/results/startup-median-ms.txt"
+echo "\`./keywarden serve\` on an empty data directory until GET /readyz answers 200: runs (ms) ${times[*]}; median ${median} ms" > "$root/bench/results/startup.txt"

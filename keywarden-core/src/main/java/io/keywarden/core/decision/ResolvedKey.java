@@ -1,6 +1,7 @@
 package io.keywarden.core.decision;
 
 import io.keywarden.core.keys.ApiKey;
+import io.keywarden.core.keys.KeyHash;
 import io.keywarden.core.keys.KeyKind;
 import io.keywarden.core.net.CidrBlock;
 import io.keywarden.core.net.IpAddress;
@@ -10,13 +11,14 @@ import io.keywarden.core.scopes.ScopeSet;
 import io.keywarden.core.scopes.ScopeVocabulary;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A stored key compiled for the verify path: grant bitset, parsed CIDR blocks and origin
- * patterns, and expiry as epoch milliseconds. Caches hold these, so compiling happens once per
- * load, not per request.
+ * patterns. Caches hold these, so compiling happens once per load, not per request.
  *
  * <p>It also carries the second of its last recorded use, so that recording {@code last_used_at}
  * costs one compare (and one CAS per key per second), not a map write per request.
@@ -36,8 +38,6 @@ public final class ResolvedKey {
   private final ScopeSet grant;
   private final CidrBlock[] allowedIps;
   private final OriginPattern[] allowedOrigins;
-  private final long expiresAtMillis;
-  private final long revokedAtMillis;
   @SuppressWarnings("unused") // accessed through LAST_USE
   private volatile long lastUseSecond;
   private volatile MembershipMemo membershipMemo;
@@ -54,8 +54,6 @@ public final class ResolvedKey {
     this.grant = grant;
     this.allowedIps = ips;
     this.allowedOrigins = origins;
-    this.expiresAtMillis = key.expiresAt() == null ? Long.MAX_VALUE : key.expiresAt().toEpochMilli();
-    this.revokedAtMillis = key.revokedAt() == null ? Long.MAX_VALUE : key.revokedAt().toEpochMilli();
     this.lastUseSecond = key.lastUsedAt() == null ? Long.MIN_VALUE : key.lastUsedAt().getEpochSecond();
   }
 
@@ -64,6 +62,51 @@ public final class ResolvedKey {
    * no longer has them), and so are allow-list entries that no longer parse.
    */
   public static ResolvedKey of(ApiKey key, AccessModel model) {
+    return of(key, model, UnaryOperator.identity());
+  }
+
+  /**
+   * Compiles a stored key for a cache that holds many: values that many keys share (workspace,
+   * owner, environment, prefix, creator, metadata and name text, scope lists, the compiled grant)
+   * are replaced by one canonical instance each, so a million cached keys of a few thousand
+   * workspaces do not hold a million copies of the same strings and sets. Strings are interned
+   * (the JVM's string table drops what nothing references any more); lists and grants go through
+   * {@code canonical}, which returns an equal instance it already holds, or its argument.
+   *
+   * @param hash the instance to keep as the key's hash: pass the cache's own key so that entry and
+   *     value share it ({@code null} keeps the stored key's)
+   * @param canonical a canonicalizing map for immutable lists and {@link ScopeSet}s; it must
+   *     return a value equal to its argument
+   */
+  public static ResolvedKey compact(ApiKey key, KeyHash hash, AccessModel model, UnaryOperator<Object> canonical) {
+    ApiKey k = new ApiKey(key.id(), intern(key.name()), key.kind(), key.type(), intern(key.environment()),
+        intern(key.workspaceId()), intern(key.ownerUserId()), intern(key.ownerProjectId()),
+        canonicalList(key.scopes(), canonical), canonicalList(key.projectIds(), canonical),
+        canonicalList(key.allowedIps(), canonical), canonicalList(key.allowedOrigins(), canonical),
+        intern(key.metadata()), intern(key.prefix()), key.display(),
+        hash != null && hash.equals(key.hash()) ? hash : key.hash(), key.hashVersion(), key.expiresAt(),
+        key.createdAt(), intern(key.createdBy()), key.lastUsedAt(), key.revokedAt(), key.enabled(),
+        key.replacesKeyId(), key.replacedByKeyId(), key.rateLimits() == null ? null : key.rateLimits().intern());
+    return of(k, model, canonical);
+  }
+
+  private static String intern(String s) {
+    return s == null ? null : s.intern();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> canonicalList(List<String> list, UnaryOperator<Object> canonical) {
+    if (list.isEmpty()) {
+      return List.of();
+    }
+    List<String> interned = new ArrayList<>(list.size());
+    for (String s : list) {
+      interned.add(s.intern());
+    }
+    return (List<String>) canonical.apply(List.copyOf(interned));
+  }
+
+  private static ResolvedKey of(ApiKey key, AccessModel model, UnaryOperator<Object> canonical) {
     ScopeSet grant;
     if (key.kind() == KeyKind.PROJECT) {
       grant = model.scopes().all();
@@ -90,6 +133,7 @@ public final class ResolvedKey {
     }
     boolean ipListGiven = !key.allowedIps().isEmpty();
     boolean originListGiven = !key.allowedOrigins().isEmpty();
+    grant = (ScopeSet) canonical.apply(grant);
     return new ResolvedKey(key, grant,
         ipListGiven ? ips.toArray(new CidrBlock[0]) : null,
         originListGiven ? origins.toArray(new OriginPattern[0]) : null);
@@ -106,11 +150,13 @@ public final class ResolvedKey {
   }
 
   boolean isRevoked() {
-    return revokedAtMillis != Long.MAX_VALUE;
+    return key.revokedAt() != null;
   }
 
   boolean isExpired(long nowMillis) {
-    return nowMillis >= expiresAtMillis;
+    // Read from the key rather than copied into two fields: 16 bytes less per cached key.
+    Instant expiresAt = key.expiresAt();
+    return expiresAt != null && nowMillis >= expiresAt.toEpochMilli();
   }
 
   /** Whether the key has an IP allow-list. */

@@ -96,4 +96,32 @@ class ResolvedKeyTest {
     ResolvedKey key = ResolvedKey.of(issued.key(), model);
     assertThat(key.toString()).contains(issued.key().display()).doesNotContain(issued.secret());
   }
+  @Test
+  void aCompactedKeyKeepsEveryFieldAndSharesWhatKeysHaveInCommon() {
+    ApiKey stored = ApiKeyCopy.of(issued.key()).allowedIps(List.of("10.0.0.0/8"))
+        .lastUsedAt(Instant.ofEpochMilli(1_700_000_000_123L)).build();
+    IssuedKey other = world.userKey(ws, user, "read");
+    java.util.Map<Object, Object> shared = new java.util.HashMap<>();
+    java.util.function.UnaryOperator<Object> canonical = v -> shared.computeIfAbsent(v, x -> x);
+
+    ResolvedKey a = ResolvedKey.compact(stored, stored.hash(), model, canonical);
+    ResolvedKey b = ResolvedKey.compact(other.key(), other.key().hash(), model, canonical);
+
+    assertThat(a.key()).isEqualTo(stored);
+    assertThat(b.key()).isEqualTo(other.key());
+    assertThat(a.key().scopes()).isSameAs(b.key().scopes());
+    assertThat(a.key().workspaceId()).isSameAs(b.key().workspaceId());
+    assertThat(a.key().ownerUserId()).isSameAs(b.key().ownerUserId());
+    assertThat(a.grant()).isSameAs(b.grant());
+    assertThat(a.grant()).isEqualTo(ResolvedKey.of(stored, model).grant());
+  }
+
+  @Test
+  void aCompactedKeyKeepsTheHashInstanceItIsGiven() {
+    io.keywarden.core.keys.KeyHash presented = io.keywarden.core.keys.KeyHash.fromHex(issued.key().hash().toHex());
+
+    ResolvedKey k = ResolvedKey.compact(issued.key(), presented, model, java.util.function.UnaryOperator.identity());
+
+    assertThat(k.key().hash()).isSameAs(presented);
+  }
 }

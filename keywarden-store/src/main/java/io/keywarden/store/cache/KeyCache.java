@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
  * epoch moved while it read the database removes what it just cached. Entries also expire after a
  * configured time, as a safety net for a lost event.
  *
+ * <p><b>Memory.</b> A loaded key is compacted ({@link ResolvedKey#compact}): text and lists that
+ * many keys share are held once, and the entry's key is the same {@link KeyHash} instance as the
+ * value's. {@code bench/run} measures the heap per cached key (docs/benchmarks.md).
+ *
  * <p><b>Hot path.</b> A hit is one {@code getIfPresent}; nothing is allocated. A miss reads the
  * store and so blocks: callers on an event loop use {@link #cachedKey} first and move a miss to
  * a worker thread.
@@ -38,6 +42,8 @@ public final class KeyCache implements AccessDirectory, StoreListener {
   private final Cache<KeyHash, Boolean> unknown;
   private final Cache<String, Optional<ProjectRef>> projects;
   private final Cache<MemberKey, Optional<ResolvedMembership>> memberships;
+  /** Canonical instances of values many cached keys share (scope lists, grants); see {@link #canonical}. */
+  private final Cache<Object, Object> shared = Caffeine.newBuilder().maximumSize(10_000).build();
   private final AtomicLong epoch = new AtomicLong();
   private final LongAdder storeReads = new LongAdder();
 
@@ -102,7 +108,8 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     }
     long before = epoch.get();
     storeReads.increment();
-    ResolvedKey loaded = store.keyByHash(hash).map(key -> ResolvedKey.of(key, model)).orElse(null);
+    ResolvedKey loaded = store.keyByHash(hash)
+        .map(key -> ResolvedKey.compact(key, hash, model, this::canonical)).orElse(null);
     if (loaded == null) {
       unknown.put(hash, Boolean.TRUE);
       if (epoch.get() != before) {
@@ -186,6 +193,15 @@ public final class KeyCache implements AccessDirectory, StoreListener {
       memberships.asMap().remove(k, loaded);
     }
     return loaded.orElse(null);
+  }
+
+  /**
+   * The instance of {@code value} that cached keys share: an equal one already held, else {@code
+   * value} itself (then held). Bounded, so a population with more distinct scope lists than that
+   * only shares less.
+   */
+  private Object canonical(Object value) {
+    return shared.get(value, v -> v);
   }
 
   /** How many times this cache has read the store since it was made. */
