@@ -336,4 +336,17 @@ class GatewayRateLimitTest {
     var next = call("GET", "/v1/things", readOnly, ip);
     assertThat(header(next, "X-RateLimit-Remaining")).isEqualTo(8); // minute: 8 left; workspace: 10 left
   }
+
+  @Test
+  void verificationsAreLimitedByTheVerifiedKeyNotByTheOperatorsManagementBudget() {
+    // The management budget here is 8 calls per minute per operator key.
+    String verifier = h.server.keywarden().keys()
+        .createOperatorKey("verifier", List.of("verify"), null, Actor.SYSTEM).secret();
+    for (int i = 0; i < 20; i++) {
+      String key = key(workspace("pro"));
+      var r = h.call("POST", "/v1/keys/verify").auth(verifier).json("{\"key\":\"" + key + "\"}").send();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.data().get("valid").asBoolean()).isTrue();
+    }
+  }
 }
