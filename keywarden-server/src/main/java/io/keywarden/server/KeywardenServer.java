@@ -114,12 +114,11 @@ public final class KeywardenServer implements AutoCloseable {
       InvalidationBus bus = null;
       if (config.rateLimits().backend() == io.keywarden.server.config.RateLimitConfig.Backend.REDIS) {
         // Redis carries the cluster's cache invalidations too: a revocation reaches every node.
-        RateLimits l = limits;
         bus = new InvalidationBus(vertx, config.rateLimits().redisUrl(),
             java.util.UUID.randomUUID().toString(),
             List.of(kw.cache(), limits), () -> {
               kw.cache().invalidateAll();
-              l.invalidateAll();
+              limits.invalidateAll();
             });
         kw.store().addListener(bus);
       }

@@ -27,6 +27,34 @@ public sealed interface RateWindow permits RateWindow.Rolling, RateWindow.Calend
     return new Rolling(length, subWindows);
   }
 
+  /**
+   * Parses the text form used in configuration and overrides: a whole number followed by {@code
+   * ms}, {@code s}, {@code m}, {@code h} or {@code d} (a rolling window), or {@code month} (a
+   * calendar month in UTC).
+   *
+   * @throws IllegalArgumentException naming the problem, for text of another shape or a length
+   *     out of range
+   */
+  static RateWindow parse(String text) {
+    if ("month".equals(text)) {
+      return calendarMonth();
+    }
+    java.util.regex.Matcher m = WindowText.DURATION.matcher(text == null ? "" : text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("must be a duration such as 500ms, 10s, 1m, 1h or 1d, or month; was \""
+          + text + "\"");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+    return of(d);
+  }
+
   /** Calendar months in UTC. */
   static CalendarMonth calendarMonth() {
     return new CalendarMonth(ZoneOffset.UTC);

@@ -1,6 +1,5 @@
 package io.keywarden.server.api;
 
-import io.keywarden.core.decision.DecisionStatus;
 import io.keywarden.core.ratelimit.RateOutcome;
 import io.keywarden.server.http.Limited;
 import io.keywarden.server.ratelimit.RateLimits;
@@ -60,7 +59,7 @@ final class OperatorAuth {
     Decision d = kw.verifyOperator(
         new VerifyRequest(bearer(ctx), null, null, req, ip, null, true), directory);
     if (!d.isValid()) {
-      if (limits != null && d.status() != DecisionStatus.MISSING && d.status().error().httpStatus() == 401) {
+      if (limits != null && RateLimits.isFailedAuthentication(d.status())) {
         RateOutcome o = limits.failedAuthenticationHere(ip);
         limits.writeHeaders(ctx.response().headers(), o);
         if (!o.allowed()) {

@@ -88,7 +88,11 @@ public final class InvalidationBus implements StoreListener, AutoCloseable {
 
   private void wake() {
     long n = received.get();
-    waiters.removeIf(w -> w.count() <= n && w.done().complete(null) | true);
+    for (Waiter w : waiters) {
+      if (w.count() <= n && waiters.remove(w)) {
+        w.done().complete(null);
+      }
+    }
   }
 
   private void subscribe(boolean afterLoss) {

@@ -152,9 +152,7 @@ public final class ConfigLoader {
     RateLimitConfig rateLimits = RateLimitConfig.parse(root.get("rate_limits"), model);
     String redisUrl = env.get("KEYWARDEN_REDIS_URL");
     if (redisUrl != null && !redisUrl.isBlank()) {
-      rateLimits = new RateLimitConfig(RateLimitConfig.Backend.REDIS, redisUrl.trim(), rateLimits.redisTimeout(),
-          rateLimits.onFailure(), rateLimits.headers(), rateLimits.failedAuth(), rateLimits.management(),
-          rateLimits.plans(), rateLimits.maxCounters());
+      rateLimits = rateLimits.withRedis(redisUrl.trim());
     }
     return new KeywardenConfig(settings, dataPath, dbUrl, dbUser, dbPassword, ring, model, cache, adminPath, gateway, file,
         rateLimits);

@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code rate_limits:} section: which backend counts, how headers are written, the
@@ -73,8 +71,6 @@ public record RateLimitConfig(
   public static final long DEFAULT_MANAGEMENT_PER_MINUTE = 1200;
   /** Default Redis timeout. */
   public static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofMillis(50);
-
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h|d)");
 
   /** The configuration without a {@code rate_limits:} section, for the given access model. */
   public static RateLimitConfig defaults(AccessModel model) {
@@ -249,30 +245,19 @@ public record RateLimitConfig(
     }
   }
 
+  /** This configuration with the Redis backend on {@code url}. */
+  public RateLimitConfig withRedis(String url) {
+    return new RateLimitConfig(Backend.REDIS, url, redisTimeout, onFailure, headers, failedAuth, management,
+        plans, maxCounters);
+  }
+
   /** {@code 500ms}, {@code 10s}, {@code 1m}, {@code 10m}, {@code 1h}, {@code 1d}, or {@code month}. */
   static RateWindow window(ConfigNode n, Duration def) {
     if (n.isMissing()) {
       return RateWindow.of(def);
     }
-    String text = n.text("").trim().toLowerCase(Locale.ROOT);
-    if (text.equals("month")) {
-      return RateWindow.calendarMonth();
-    }
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches()) {
-      throw new ConfigException(n.path(), "must be a duration such as 500ms, 10s, 1m, 1h or 1d, or month; was \""
-          + text + "\"");
-    }
-    long v = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(v);
-      case "s" -> Duration.ofSeconds(v);
-      case "m" -> Duration.ofMinutes(v);
-      case "h" -> Duration.ofHours(v);
-      default -> Duration.ofDays(v);
-    };
     try {
-      return RateWindow.of(d);
+      return RateWindow.parse(n.text("").replaceAll("\\s+", "").toLowerCase(Locale.ROOT)); // "5 m" reads as "5m"
     } catch (IllegalArgumentException e) {
       throw new ConfigException(n.path(), e.getMessage());
     }

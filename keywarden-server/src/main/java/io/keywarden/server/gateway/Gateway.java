@@ -177,7 +177,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
         limitAnonymous(req, s, route, client, style);
         return;
       }
-      if (limits != null && isFailedAuthentication(d.status())) {
+      if (limits != null && RateLimits.isFailedAuthentication(d.status())) {
         whenDone(limits.failedAuthentication(client.client()), ar -> {
           if (ar.succeeded() && !ar.result().allowed()) {
             tooMany(req, style, ar.result());
@@ -314,11 +314,6 @@ public final class Gateway implements Handler<HttpServerRequest> {
     } else {
       f.onComplete(then);
     }
-  }
-
-  private static boolean isFailedAuthentication(DecisionStatus status) {
-    return status != DecisionStatus.MISSING && status.error() != null
-        && status.error().httpStatus() == 401;
   }
 
   /** Every check passed: forward with the caller's identity. */

@@ -298,6 +298,15 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   }
 
   /**
+   * Whether a refusal counts against the client's failed-authentication budget: every 401 but a
+   * missing key (which guesses nothing).
+   */
+  public static boolean isFailedAuthentication(io.keywarden.core.decision.DecisionStatus status) {
+    return status != io.keywarden.core.decision.DecisionStatus.MISSING && status.error() != null
+        && status.error().httpStatus() == 401;
+  }
+
+  /**
    * A rejection if {@code clientIp} has used up its failed-authentication budget, else {@code
    * null}: such a client is refused before its credential is even looked at, so a correct guess
    * gains nothing until the window has passed. One map lookup; never reads the store.

@@ -9,7 +9,6 @@ import io.keywarden.core.errors.KeywardenException;
 import io.keywarden.core.ratelimit.Dimension;
 import io.keywarden.core.ratelimit.RatePolicy;
 import io.keywarden.core.ratelimit.RateWindow;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -17,8 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One rate-limit override of a workspace or a key: {@code {"name": "minute", "limit": 60}}
@@ -44,7 +41,6 @@ public record RateLimitOverride(String name, long limit, String window, List<Str
   public static final long MAX_LIMIT = 1_000_000_000_000L;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern WINDOW = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
   private static final Set<String> FIELDS = Set.of("name", "limit", "window", "by");
 
   public RateLimitOverride {
@@ -90,22 +86,7 @@ public record RateLimitOverride(String name, long limit, String window, List<Str
 
   /** The window text as a {@link RateWindow}; the text must be valid (see {@link #canonical}). */
   public static RateWindow rateWindow(String window) {
-    if ("month".equals(window)) {
-      return RateWindow.calendarMonth();
-    }
-    Matcher m = WINDOW.matcher(window == null ? "" : window);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("window \"" + window + "\" must be a number followed by ms, s, m, h or d, or month");
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
-    return RateWindow.of(d);
+    return RateWindow.parse(window);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.keywarden.store.jdbc;
 
+import io.keywarden.testkit.TestPostgres;
 import io.keywarden.core.ids.IdGenerator;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.keywarden.store.jdbc;
 
+import io.keywarden.testkit.TestPostgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keywarden.core.ids.IdGenerator;

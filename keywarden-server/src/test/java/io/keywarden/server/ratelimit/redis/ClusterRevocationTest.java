@@ -6,7 +6,7 @@ import io.keywarden.core.policy.NewKeyRequest;
 import io.keywarden.server.config.ConfigLoader;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.testing.ServerHarness;
-import io.keywarden.server.testing.TestPostgres;
+import io.keywarden.testkit.TestPostgres;
 import io.keywarden.store.Actor;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -38,6 +38,7 @@ class ClusterRevocationTest {
     HttpServer upstream = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Path config = dir.resolve("keywarden.yaml");
+    TestPostgres.Schema schema = TestPostgres.freshSchema();
     Files.writeString(config, """
         database: {url: "%s"}
         secrets: ["v1:c2hhcmVkLXNlY3JldC1vZi10aGUtdHdvLW5vZGVzLW9mLXRoaXMtdGVzdA"]
@@ -49,7 +50,7 @@ class ClusterRevocationTest {
             default: {url: "http://127.0.0.1:%d"}
           routes:
             - {path: /things, methods: [GET], scopes: [read]}
-        """.formatted(TestPostgres.freshSchemaUrl(), TestRedis.sharedUrl(), upstream.actualPort()));
+        """.formatted(schema.url(), TestRedis.sharedUrl(), upstream.actualPort()));
     KeywardenConfig cfg = ConfigLoader.load(config, Map.of(), ConfigLoader.Flags.NONE);
     try (ServerHarness a = new ServerHarness(Files.createDirectories(dir.resolve("a")), cfg);
         ServerHarness b = new ServerHarness(Files.createDirectories(dir.resolve("b")), cfg)) {
@@ -72,6 +73,7 @@ class ClusterRevocationTest {
       assertThat(refused.statusCode()).isEqualTo(401);
       assertThat(refused.body()).contains("revoked");
     } finally {
+      schema.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }

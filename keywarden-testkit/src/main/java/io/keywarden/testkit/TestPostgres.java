@@ -1,4 +1,4 @@
-package io.keywarden.store.jdbc;
+package io.keywarden.testkit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -25,22 +25,22 @@ import java.util.UUID;
  * user namespaces are disabled, run the tests as a non-root user or set {@code
  * KEYWARDEN_TEST_PG_URL}.
  */
-final class TestPostgres {
-  static final String URL_ENV = "KEYWARDEN_TEST_PG_URL";
+public final class TestPostgres {
+  public static final String URL_ENV = "KEYWARDEN_TEST_PG_URL";
 
   private static String baseUrl;
 
   private TestPostgres() {}
 
   /** A schema of its own in the test server; the URL selects it as the current schema. */
-  record Schema(String name, String url) implements AutoCloseable {
+  public record Schema(String name, String url) implements AutoCloseable {
     @Override
     public void close() throws SQLException {
       execute(baseUrl(), "DROP SCHEMA IF EXISTS " + name + " CASCADE");
     }
   }
 
-  static Schema freshSchema() throws SQLException {
+  public static Schema freshSchema() throws SQLException {
     String name = "kw_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
         .toLowerCase(Locale.ROOT);
     String base = baseUrl();
@@ -48,7 +48,7 @@ final class TestPostgres {
     return new Schema(name, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + name);
   }
 
-  static synchronized String baseUrl() {
+  public static synchronized String baseUrl() {
     if (baseUrl == null) {
       String configured = System.getenv(URL_ENV);
       baseUrl = configured != null && !configured.isBlank() ? configured : startEmbedded();
