@@ -123,6 +123,7 @@ public final class KeywardenServer implements AutoCloseable {
         kw.store().addListener(bus);
       }
       ApiRouter api = ApiRouter.create(vertx, kw, s, limits);
+      api.clientAddresses(clientAddresses(config.gateway()));
       HttpServerOptions options = new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.apiPort())
@@ -172,6 +173,22 @@ public final class KeywardenServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The client address of a request on either listener: the socket peer, or behind the
+   * configured {@code trusted_proxies} the first untrusted hop of every {@code X-Forwarded-For}
+   * line (the gateway's own resolution).
+   */
+  private static java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clientAddresses(
+      GatewayConfig gateway) {
+    io.keywarden.server.gateway.ClientAddress clients =
+        new io.keywarden.server.gateway.ClientAddress(gateway.trustedProxies());
+    return req -> {
+      String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+      List<String> lines = req.headers().getAll("X-Forwarded-For");
+      return clients.resolve(peer, lines.isEmpty() ? null : String.join(",", lines)).client();
+    };
+  }
+
   /** The port the gateway listens on (useful with port 0). */
   public int gatewayPort() {
     return gatewayServers.get(0).actualPort();
@@ -207,6 +224,7 @@ public final class KeywardenServer implements AutoCloseable {
     try {
       GatewayConfig next = ConfigLoader.loadGateway(file, config.model().scopes());
       gateway.reload(next);
+      api.clientAddresses(clientAddresses(next));
       LOG.info("gateway configuration reloaded from {}: {} routes, upstreams {}", file, next.routes().size(),
           gateway.upstreamNames());
       return true;

@@ -23,6 +23,7 @@ import java.util.List;
 public final class ApiRouter {
   private final Router router;
   private final List<Endpoint.RouteSpec> routes = new ArrayList<>();
+  private OperatorAuth auth;
 
   private ApiRouter(Router router) {
     this.router = router;
@@ -44,6 +45,7 @@ public final class ApiRouter {
     api.routes.addAll(health.routes());
 
     OperatorAuth auth = new OperatorAuth(kw, limits);
+    api.auth = auth;
     List<Endpoint> endpoints = List.of(
         new VerifyApi(kw, auth, vertx, limits),
         new WorkspacesApi(kw, auth, limits),
@@ -70,6 +72,15 @@ public final class ApiRouter {
 
   public Router router() {
     return router;
+  }
+
+  /**
+   * Sets how a request's client address is worked out (the socket peer until this is called):
+   * the server passes the gateway's resolution with its trusted proxies, so the management API's
+   * failed-authentication budget is charged to the real client behind a load balancer.
+   */
+  public void clientAddresses(java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> resolver) {
+    auth.clientAddresses(resolver);
   }
 
   /**
