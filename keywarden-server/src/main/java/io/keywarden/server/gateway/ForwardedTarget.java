@@ -12,6 +12,8 @@ final class ForwardedTarget {
   private ForwardedTarget() {}
 
   /**
+   * @param originForm the request's target when it is origin-form without a fragment (forwarded
+   *     as it is when nothing changes), else {@code null}
    * @param rawPath the request's origin-form path as received (without the query)
    * @param path the same path as the route table parsed it
    * @param query the raw query, or {@code null}
@@ -21,14 +23,14 @@ final class ForwardedTarget {
    * @param credential the credential that was found, removed from the query wherever it appears
    *     there; {@code null} when none or when the route keeps it
    */
-  static String of(String rawPath, RequestPath path, String query, PathRewrite rewrite, String[] strippedQueryNames,
-      String credential) {
-    String p = rewrite.isNone() ? rawPath : rewrite.apply(path);
-    if (query == null) {
-      return p;
-    }
-    String q = strippedQueryNames.length == 0 && credential == null ? query
+  static String of(String originForm, String rawPath, RequestPath path, String query, PathRewrite rewrite,
+      String[] strippedQueryNames, String credential) {
+    String q = query == null || (strippedQueryNames.length == 0 && credential == null) ? query
         : QueryString.without(query, strippedQueryNames, credential);
+    if (rewrite.isNone() && q == query && originForm != null) {
+      return originForm; // the common case: nothing to change
+    }
+    String p = rewrite.isNone() ? rawPath : rewrite.apply(path);
     return q == null ? p : p + "?" + q;
   }
 }

@@ -379,10 +379,11 @@ public final class Gateway implements Handler<HttpServerRequest> {
     }
     RoutePlan plan = s.plans().get(route);
     String rawPath = RequestTarget.path(req);
-    String target = ForwardedTarget.of(rawPath,
+    String query = RequestTarget.query(req);
+    String target = ForwardedTarget.of(RequestTarget.originForm(req), rawPath,
         plan.rewrite().isNone() ? null : io.keywarden.core.routes.RequestPath.parse(rawPath),
-        RequestTarget.query(req), plan.rewrite(), plan.strippedQueryNames(),
-        route.stripCredential() ? credential(req, route, plan) : null);
+        query, plan.rewrite(), plan.strippedQueryNames(),
+        query != null && route.stripCredential() ? credential(req, route, plan) : null);
     var spec = new Forwarder.Spec(client.forwardedFor(), plan.strippedHeaders(), s.config().identity().lowerPrefix(),
         s.config().identity().of(d), s.config().timeouts(route));
     s.forwarder().forward(req, route.upstream(), target, spec, style);

@@ -96,6 +96,15 @@ final class RequestTarget {
     return end == to ? "/" : uri.substring(to, end);
   }
 
+  /**
+   * The request's target when it is already what may be forwarded as it is (origin-form, no
+   * fragment), else {@code null}: forwarding it unchanged costs no new string.
+   */
+  static String originForm(HttpServerRequest req) {
+    String uri = req.uri();
+    return uri.charAt(0) == '/' && uri.indexOf('#') < 0 ? uri : null;
+  }
+
   /** The raw query of an accepted request, or {@code null}. */
   static String query(HttpServerRequest req) {
     String uri = req.uri();

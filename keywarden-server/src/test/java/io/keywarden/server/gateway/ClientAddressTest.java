@@ -40,6 +40,15 @@ class ClientAddressTest {
   }
 
   @Test
+  void everyLineOfTheHeaderCountsInTheOrderReceived() {
+    // The client's own line comes first; the trusted proxy appended a line of its own.
+    var r = behindProxies.resolve("10.0.0.2", List.of("6.6.6.6", "203.0.113.7, 10.1.1.1"));
+    assertThat(r.client()).isEqualTo("203.0.113.7");
+    assertThat(r.forwardedFor()).isEqualTo("203.0.113.7, 10.1.1.1, 10.0.0.2");
+    assertThat(behindProxies.resolve("10.0.0.2", List.of()).client()).isEqualTo("10.0.0.2");
+  }
+
+  @Test
   void aGarbageEntryStopsTheWalkAtTheHopAfterIt() {
     var r = behindProxies.resolve("10.0.0.2", "203.0.113.7, not-an-ip, 10.1.1.1");
     assertThat(r.client()).isEqualTo("10.1.1.1");
