@@ -52,7 +52,8 @@ public final class ApiRouter {
         new MembersApi(kw, auth),
         new KeysApi(kw, auth, limits),
         new AuditApi(kw, auth),
-        new LimitsApi(kw, auth, limits));
+        new LimitsApi(kw, auth, limits),
+        new PlansApi(kw, auth, limits));
     for (Endpoint e : endpoints) {
       e.mount(r);
       api.routes.addAll(e.routes());
