@@ -214,6 +214,9 @@ public interface Store extends AutoCloseable {
   /** Every stored plan, by name. */
   List<StoredPlan> plans();
 
+  /** A page of the stored plans, ordered by name (descending, with cursors as every list). */
+  Page<StoredPlan> plans(PageRequest page);
+
   Optional<StoredPlan> plan(String name);
 
   /** Creates or replaces a plan ({@code plan.created} / {@code plan.updated}); announces it. */

@@ -49,7 +49,7 @@ final class PlansApi extends Endpoint {
 
   @Override
   void mount(Router r) {
-    on(r, HttpMethod.GET, "/v1/plans", this::list);
+    on(r, HttpMethod.GET, "/v1/plans", Query.page(), this::list);
     on(r, HttpMethod.GET, "/v1/plans/{name}", this::get);
     on(r, HttpMethod.PUT, "/v1/plans/{name}", this::put);
     on(r, HttpMethod.DELETE, "/v1/plans/{name}", this::delete);
@@ -57,8 +57,7 @@ final class PlansApi extends Endpoint {
 
   private void list(RoutingContext ctx) {
     auth.require(ctx, "tenants:read");
-    List<StoredPlan> plans = kw.store().plans();
-    Responses.page(ctx, new Page<>(plans, false, null, false, null), this::view);
+    Responses.page(ctx, kw.store().plans(io.keywarden.server.http.Pagination.of(ctx)), this::view);
   }
 
   private void get(RoutingContext ctx) {

@@ -101,7 +101,8 @@ public final class JdbcStore implements Store {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+      throw new UncheckedIOException("cannot create the data directory " + dataDir + ": "
+          + io.keywarden.store.FileProblem.cause(e), e);
     }
     String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
     return open(url, null, null, clock, ids);
@@ -387,6 +388,11 @@ public final class JdbcStore implements Store {
   @Override
   public List<io.keywarden.store.StoredPlan> plans() {
     return db.read(plans::list);
+  }
+
+  @Override
+  public Page<io.keywarden.store.StoredPlan> plans(PageRequest page) {
+    return db.read(tx -> plans.page(tx, page));
   }
 
   @Override

@@ -25,6 +25,11 @@ final class Plans {
     return tx.list(SELECT + " ORDER BY name", Plans::map);
   }
 
+  io.keywarden.store.Page<StoredPlan> page(Tx tx, io.keywarden.store.PageRequest page)
+      throws SQLException {
+    return Pager.page(tx, new Pager.Query<>(SELECT, "name", Plans::map, StoredPlan::name), page);
+  }
+
   Optional<StoredPlan> find(Tx tx, String name) throws SQLException {
     return tx.one(SELECT + " WHERE name = ?", Plans::map, name);
   }

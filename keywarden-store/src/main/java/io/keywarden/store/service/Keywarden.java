@@ -280,7 +280,8 @@ public final class Keywarden implements AutoCloseable {
         try {
           ring = DeploymentSecrets.loadOrCreate(dataDir);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot read or create the deployment secret in " + dataDir, e);
+          throw new UncheckedIOException("cannot read or create the deployment secret in " + dataDir
+              + ": " + io.keywarden.store.FileProblem.cause(e), e);
         }
       }
       IdGenerator ids = new IdGenerator(clock);
