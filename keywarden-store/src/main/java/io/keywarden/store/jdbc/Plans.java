@@ -65,11 +65,12 @@ final class Plans {
   List<String> seed(Tx tx, Map<String, String> policiesByName, Actor actor) throws SQLException {
     List<String> added = new ArrayList<>();
     for (var e : new TreeMap<>(policiesByName).entrySet()) {
-      if (tx.exists("SELECT name FROM plans WHERE name = ?", e.getKey())) {
+      // Nodes of a cluster may seed at the same time: the first insert wins, the others add nothing.
+      int inserted = tx.update("INSERT INTO plans (name, policies, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING", e.getKey(), e.getValue(), tx.now(), tx.now());
+      if (inserted == 0) {
         continue;
       }
-      tx.update("INSERT INTO plans (name, policies, created_at, updated_at) VALUES (?, ?, ?, ?)",
-          e.getKey(), e.getValue(), tx.now(), tx.now());
       audit.append(tx, actor, "plan.created", "plan", e.getKey(), null,
           Json.object("policies", Json.tree(e.getValue()), "source", "configuration"));
       added.add(e.getKey());
