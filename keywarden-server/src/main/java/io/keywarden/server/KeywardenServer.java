@@ -70,6 +70,39 @@ public final class KeywardenServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stores the configuration file's plans that the store does not have yet; a stored plan wins
+   * (it may have been changed through {@code /v1/plans}), and a difference is logged once.
+   */
+  private static void seedPlans(Keywarden kw, KeywardenConfig config) {
+    var plans = config.rateLimits().plans();
+    java.util.Map<String, String> configured = new java.util.TreeMap<>();
+    for (String name : config.model().plans()) {
+      var p = plans.plan(name);
+      if (p != null) {
+        configured.put(name, io.keywarden.server.config.RateLimitConfig.policiesJson(p.policies()).toString());
+      }
+    }
+    List<String> added = kw.store().seedPlans(configured, io.keywarden.store.Actor.SYSTEM);
+    for (var e : configured.entrySet()) {
+      if (added.contains(e.getKey())) {
+        continue;
+      }
+      kw.store().plan(e.getKey()).filter(stored -> !sameJson(stored.policies(), e.getValue()))
+          .ifPresent(stored -> LOG.info("plan {}: the stored policies are in force; the configuration"
+              + " file's differ (plans are managed through /v1/plans once stored)", e.getKey()));
+    }
+  }
+
+  private static boolean sameJson(String a, String b) {
+    try {
+      var m = new com.fasterxml.jackson.databind.ObjectMapper();
+      return m.readTree(a).equals(m.readTree(b));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
+    }
+  }
+
   /** Starts a node with the system clock, printing a first admin key to {@code terminal}. */
   public static KeywardenServer start(KeywardenConfig config, PrintStream terminal) {
     return start(config, Clock.systemUTC(), terminal);
@@ -90,6 +123,7 @@ public final class KeywardenServer implements AutoCloseable {
         .dataDir(config.dataDir())
         .model(config.model())
         .cache(config.cache())
+        .showSuspensionReason(s.showSuspensionReason())
         .clock(clock);
     if (config.databaseUrl() != null) {
       b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
@@ -109,6 +143,7 @@ public final class KeywardenServer implements AutoCloseable {
       Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
       long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       vertx = vertxStart.join();
+      seedPlans(kw, config);
       RateLimits limits = RateLimits.create(vertx, config.rateLimits(), kw);
       kw.store().addListener(limits);
       InvalidationBus bus = null;

@@ -48,10 +48,30 @@ public interface Store extends AutoCloseable {
    *
    * @param rateLimits canonical overrides JSON (checked by the caller), or {@code null} for none
    */
+  default Workspace createWorkspace(String name, String plan, Integer maxTtlDays, String rateLimits,
+      Actor actor) {
+    return createWorkspace(name, plan, maxTtlDays, rateLimits, null, Map.of(), actor);
+  }
+
+  /**
+   * Creates a workspace with the provider's own data.
+   *
+   * @param externalId unique among workspaces (else 409 {@code external_id_taken}), or {@code null}
+   * @param metadata checked by the caller
+   */
   Workspace createWorkspace(String name, String plan, Integer maxTtlDays, String rateLimits,
-      Actor actor);
+      String externalId, Map<String, String> metadata, Actor actor);
 
   Optional<Workspace> workspace(String id);
+
+  /** The workspace with this external id. */
+  Optional<Workspace> workspaceByExternalId(String externalId);
+
+  /**
+   * Suspends ({@code suspended}) or reinstates a workspace; audited as {@code
+   * workspace.suspended} or {@code workspace.reinstated}, announced as a workspace change.
+   */
+  Workspace setWorkspaceSuspended(String id, boolean suspended, String reason, Actor actor);
 
   Page<Workspace> workspaces(PageRequest page);
 
@@ -65,21 +85,40 @@ public interface Store extends AutoCloseable {
    * Changes name, plan, max TTL or rate-limit overrides; {@code null} keeps a value, {@code
    * clearMaxTtl} removes the cap, {@code rateLimits} of {@code "[]"} removes every override.
    */
+  default Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
+      boolean clearMaxTtl, String rateLimits, Actor actor) {
+    return updateWorkspace(id, name, plan, maxTtlDays, clearMaxTtl, rateLimits, LabelChange.NONE, actor);
+  }
+
+  /** As above, also changing the external id and metadata. */
   Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
-      boolean clearMaxTtl, String rateLimits, Actor actor);
+      boolean clearMaxTtl, String rateLimits, LabelChange labels, Actor actor);
 
   /** Deletes the workspace with its projects, memberships and keys. */
   void deleteWorkspace(String id, Actor actor);
 
   // ---- projects ----
 
-  Project createProject(String workspaceId, String name, Actor actor);
+  default Project createProject(String workspaceId, String name, Actor actor) {
+    return createProject(workspaceId, name, null, Map.of(), actor);
+  }
+
+  /** Creates a project; its external id is unique within the workspace (else 409). */
+  Project createProject(String workspaceId, String name, String externalId,
+      Map<String, String> metadata, Actor actor);
 
   Optional<Project> project(String id);
 
   Page<Project> projects(String workspaceId, PageRequest page);
 
-  Project updateProject(String id, String name, Actor actor);
+  /** Projects with this external id, in every workspace or ({@code workspaceId}) in one. */
+  Page<Project> projectsByExternalId(String externalId, String workspaceId, PageRequest page);
+
+  default Project updateProject(String id, String name, Actor actor) {
+    return updateProject(id, name, LabelChange.NONE, actor);
+  }
+
+  Project updateProject(String id, String name, LabelChange labels, Actor actor);
 
   /** Deletes the project and its project keys; memberships lose it as default project. */
   void deleteProject(String id, Actor actor);
@@ -87,13 +126,26 @@ public interface Store extends AutoCloseable {
   // ---- users and memberships ----
 
   /** Creates a user; a duplicate email (case-insensitive) is a 409 naming {@code email}. */
-  User createUser(String email, String name, Actor actor);
+  default User createUser(String email, String name, Actor actor) {
+    return createUser(email, name, null, Map.of(), actor);
+  }
+
+  /** Creates a user; the external id is unique among users (else 409). */
+  User createUser(String email, String name, String externalId, Map<String, String> metadata,
+      Actor actor);
 
   Optional<User> user(String id);
 
+  /** The user with this external id. */
+  Optional<User> userByExternalId(String externalId);
+
   Page<User> users(PageRequest page);
 
-  User updateUser(String id, String email, String name, Actor actor);
+  default User updateUser(String id, String email, String name, Actor actor) {
+    return updateUser(id, email, name, LabelChange.NONE, actor);
+  }
+
+  User updateUser(String id, String email, String name, LabelChange labels, Actor actor);
 
   /** Deletes the user, their memberships, and revokes their keys. */
   void deleteUser(String id, Actor actor);
@@ -156,6 +208,45 @@ public interface Store extends AutoCloseable {
 
   /** Deletes the quota counts of periods that start before {@code beforeMicros}; returns how many. */
   int pruneQuotaUsage(long beforeMicros);
+
+  // ---- plans ----
+
+  /** Every stored plan, by name. */
+  List<StoredPlan> plans();
+
+  /** A page of the stored plans, ordered by name (descending, with cursors as every list). */
+  Page<StoredPlan> plans(PageRequest page);
+
+  Optional<StoredPlan> plan(String name);
+
+  /** Creates or replaces a plan ({@code plan.created} / {@code plan.updated}); announces it. */
+  StoredPlan putPlan(String name, String policies, Actor actor);
+
+  /** Deletes a plan: 404 if there is none, 409 naming {@code name} while a workspace is on it. */
+  void deletePlan(String name, Actor actor);
+
+  /**
+   * Stores each of these plans that is not stored yet ({@code plan.created} by {@code actor});
+   * stored plans are left as they are. Returns the names added.
+   */
+  List<String> seedPlans(Map<String, String> policiesByName, Actor actor);
+
+  // ---- idempotency ----
+
+  /**
+   * Reserves {@code key} of {@code ownerId} for a request with {@code requestHash}, after
+   * deleting every entry created before {@code expiredBefore}: empty when it is reserved now
+   * (the caller makes the resource, then {@link #completeIdempotencyKey}), else the entry that
+   * holds it (finished or still in progress). Concurrent callers reserve it once.
+   */
+  Optional<IdempotentAnswer> reserveIdempotencyKey(String ownerId, String key, String requestHash,
+      Instant expiredBefore);
+
+  /** Stores the first answer of a reserved key. */
+  void completeIdempotencyKey(String ownerId, String key, int status, String body);
+
+  /** Gives a reserved key up (the request failed), so that it can be retried. */
+  void releaseIdempotencyKey(String ownerId, String key);
 
   // ---- audit ----
 

@@ -19,6 +19,12 @@ public interface StoreListener {
   /** A project was changed or deleted. */
   default void projectChanged(String projectId) {}
 
-  /** A workspace was changed or deleted; everything in it may be stale. */
+  /**
+   * A workspace was changed, suspended, reinstated or deleted. Deletion also announces each of
+   * its keys, projects and memberships.
+   */
   default void workspaceChanged(String workspaceId) {}
+
+  /** A plan was created, changed or deleted: rate-limit plans must be read again. */
+  default void plansChanged() {}
 }

@@ -16,6 +16,13 @@ public interface AccessDirectory {
   /** The project with this id, or {@code null} if there is none. */
   ProjectRef findProject(String projectId);
 
+  /**
+   * The standing of a workspace: whether it is suspended (and why). A workspace that does not
+   * exist is {@link WorkspaceStanding#ACTIVE}: its keys are gone with it, so nothing is decided
+   * by this answer.
+   */
+  WorkspaceStanding findWorkspace(String workspaceId);
+
   /** The user's membership of the workspace, or {@code null} if they are not a member. */
   ResolvedMembership findMembership(String workspaceId, String userId);
 

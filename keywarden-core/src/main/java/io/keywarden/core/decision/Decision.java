@@ -25,6 +25,7 @@ public final class Decision {
   private final long decidedAtMillis;
   private final List<String> memberReach;
   private ScopeSet effective; // grant ∩ cap, computed on first use
+  private String message; // a public message more specific than the status's, or null
 
   Decision(DecisionStatus status, ResolvedKey key, String projectId, ScopeSet effectiveScopes) {
     this(status, key, projectId, effectiveScopes, null, 0);
@@ -78,6 +79,20 @@ public final class Decision {
       }
     }
     return both;
+  }
+
+  /** This decision with a public message more specific than its status's ({@code null} keeps it). */
+  Decision withMessage(String publicMessage) {
+    this.message = publicMessage;
+    return this;
+  }
+
+  /**
+   * The public message of a denial: the status's, or a more specific one (a suspended workspace's
+   * reason, when the deployment shows it). Never contains the key.
+   */
+  public String message() {
+    return message != null ? message : status.message();
   }
 
   /** The outcome. */

@@ -20,7 +20,10 @@ import java.time.Clock;
  *   <li>presence ({@code MISSING}), grammar ({@code MALFORMED}) and checksum ({@code
  *       BAD_CHECKSUM}), with no storage access;
  *   <li>lookup by HMAC ({@code NOT_FOUND}), then the realm ({@code WRONG_REALM});
- *   <li>state: {@code REVOKED}, {@code EXPIRED}, {@code DISABLED};
+ *   <li>state: {@code REVOKED}, {@code EXPIRED}, {@code DISABLED}; then, for access keys, the
+ *       workspace's standing ({@code WORKSPACE_SUSPENDED}: a suspended workspace's keys are
+ *       refused whatever else they could do; operator keys are not affected, so the workspace
+ *       can still be managed);
  *   <li>network: {@code IP_NOT_ALLOWED}, {@code ORIGIN_NOT_ALLOWED};
  *   <li>key type: {@code PUBLISHABLE_NOT_ALLOWED} on routes that are not public;
  *   <li>owner: a user key's owner must still be a member of its workspace ({@code
@@ -120,6 +123,13 @@ public final class DecisionEngine {
     }
     if (!key.enabled()) {
       return new Decision(DecisionStatus.DISABLED, resolved, null, null);
+    }
+    if (key.kind() != KeyKind.OPERATOR && key.workspaceId() != null) {
+      WorkspaceStanding standing = directory.findWorkspace(key.workspaceId());
+      if (standing.suspended()) {
+        return new Decision(DecisionStatus.WORKSPACE_SUSPENDED, resolved, null, null)
+            .withMessage(standing.publicMessage());
+      }
     }
     if (resolved.hasIpAllowList() && !resolved.ipAllowed(request.clientIp())) {
       return new Decision(DecisionStatus.IP_NOT_ALLOWED, resolved, null, null);

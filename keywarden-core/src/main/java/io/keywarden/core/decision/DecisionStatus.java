@@ -20,6 +20,7 @@ public enum DecisionStatus {
   REVOKED(ErrorCode.UNAUTHORIZED, "The API key has been revoked."),
   EXPIRED(ErrorCode.UNAUTHORIZED, "The API key has expired."),
   DISABLED(ErrorCode.UNAUTHORIZED, "The API key is disabled."),
+  WORKSPACE_SUSPENDED(ErrorCode.WORKSPACE_SUSPENDED, "The workspace of this API key is suspended."),
   IP_NOT_ALLOWED(ErrorCode.FORBIDDEN, "The API key may not be used from this IP address."),
   ORIGIN_NOT_ALLOWED(ErrorCode.FORBIDDEN, "The API key may not be used from this origin."),
   PUBLISHABLE_NOT_ALLOWED(ErrorCode.FORBIDDEN, "Publishable keys may not be used here; use a secret key."),

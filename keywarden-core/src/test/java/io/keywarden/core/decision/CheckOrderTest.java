@@ -191,4 +191,40 @@ class CheckOrderTest {
     assertThat(world.directory.projectLookups()).isZero();
     assertThat(world.directory.membershipLookups()).isZero();
   }
+
+  @Test
+  void aDisabledKeyOfASuspendedWorkspaceIsDisabled() {
+    IssuedKey key = world.userKey(ws, user, "read");
+    world.store(ApiKeyCopy.of(key.key()).enabled(false).build());
+    world.directory.putStanding(ws, new WorkspaceStanding(true, null));
+
+    assertThat(world.verify(request(key.secret())).status()).isEqualTo(DecisionStatus.DISABLED);
+  }
+
+  @Test
+  void aSuspendedWorkspacesKeyFromABadIpLackingScopesIsSuspended() {
+    IssuedKey key = restrictedKey();
+    world.directory.putStanding(ws, new WorkspaceStanding(true, "Suspended: unpaid invoice."));
+
+    Decision d = world.verify(writeOn(key.secret(), otherProject).withClientIp("192.0.2.1"));
+
+    assertThat(d.status()).isEqualTo(DecisionStatus.WORKSPACE_SUSPENDED);
+    assertThat(d.status().httpStatus()).isEqualTo(403);
+    assertThat(d.message()).isEqualTo("Suspended: unpaid invoice.");
+    assertThat(world.directory.projectLookups()).isZero();
+    assertThat(world.directory.membershipLookups()).isZero();
+  }
+
+  @Test
+  void liftingASuspensionRestoresTheKey() {
+    IssuedKey key = world.userKey(ws, user, "read");
+    world.directory.putStanding(ws, new WorkspaceStanding(true, null));
+    Decision refused = world.verify(request(key.secret()));
+    assertThat(refused.status()).isEqualTo(DecisionStatus.WORKSPACE_SUSPENDED);
+    assertThat(refused.message()).isEqualTo(DecisionStatus.WORKSPACE_SUSPENDED.message());
+
+    world.directory.putStanding(ws, null);
+
+    assertThat(world.verify(request(key.secret())).status()).isEqualTo(DecisionStatus.VALID);
+  }
 }

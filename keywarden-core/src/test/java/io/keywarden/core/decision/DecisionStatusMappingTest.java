@@ -33,6 +33,8 @@ class DecisionStatusMappingTest {
       expected = 401;
     } else if (FORBIDDEN.contains(status)) {
       expected = 403;
+    } else if (status == DecisionStatus.WORKSPACE_SUSPENDED) {
+      expected = 403;
     } else if (status == DecisionStatus.PROJECT_NOT_FOUND) {
       expected = 404;
     } else if (status == DecisionStatus.PROJECT_REQUIRED) {
@@ -48,6 +50,8 @@ class DecisionStatusMappingTest {
   void theStatusesMapToTheirCatalogueErrors() {
     UNAUTHORIZED.forEach(s -> assertThat(s.error()).isEqualTo(ErrorCode.UNAUTHORIZED));
     FORBIDDEN.forEach(s -> assertThat(s.error()).isEqualTo(ErrorCode.FORBIDDEN));
+    assertThat(DecisionStatus.WORKSPACE_SUSPENDED.error()).isEqualTo(ErrorCode.WORKSPACE_SUSPENDED);
+    assertThat(DecisionStatus.WORKSPACE_SUSPENDED.reason()).isEqualTo(ErrorCode.WORKSPACE_SUSPENDED.code());
     assertThat(DecisionStatus.PROJECT_NOT_FOUND.error()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(DecisionStatus.PROJECT_REQUIRED.error()).isEqualTo(ErrorCode.PROJECT_REQUIRED);
     assertThat(DecisionStatus.VALID.error()).isNull();

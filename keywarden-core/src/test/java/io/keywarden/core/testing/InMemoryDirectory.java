@@ -22,6 +22,7 @@ public final class InMemoryDirectory implements AccessDirectory {
   private final Map<KeyHash, ApiKey> keys = new HashMap<>();
   private final Map<String, ProjectRef> projects = new HashMap<>();
   private final Map<List<String>, Membership> memberships = new HashMap<>();
+  private final Map<String, io.keywarden.core.decision.WorkspaceStanding> standings = new HashMap<>();
   private int keyLookups;
   private int projectLookups;
   private int membershipLookups;
@@ -61,6 +62,20 @@ public final class InMemoryDirectory implements AccessDirectory {
     keyLookups++;
     ApiKey key = keys.get(hash);
     return key == null ? null : ResolvedKey.of(key, model);
+  }
+
+  /** Suspends a workspace ({@code null} lifts the suspension). */
+  public void putStanding(String workspaceId, io.keywarden.core.decision.WorkspaceStanding standing) {
+    if (standing == null) {
+      standings.remove(workspaceId);
+    } else {
+      standings.put(workspaceId, standing);
+    }
+  }
+
+  @Override
+  public io.keywarden.core.decision.WorkspaceStanding findWorkspace(String workspaceId) {
+    return standings.getOrDefault(workspaceId, io.keywarden.core.decision.WorkspaceStanding.ACTIVE);
   }
 
   @Override

@@ -54,7 +54,8 @@ public final class ApiRouter {
         new MembersApi(kw, auth),
         new KeysApi(kw, auth, limits),
         new AuditApi(kw, auth),
-        new LimitsApi(kw, auth, limits));
+        new LimitsApi(kw, auth, limits),
+        new PlansApi(kw, auth, limits));
     for (Endpoint e : endpoints) {
       e.mount(r);
       api.routes.addAll(e.routes());
@@ -62,7 +63,7 @@ public final class ApiRouter {
     byte[] openapi = resource("/openapi.json");
     api.routes.add(new Endpoint.RouteSpec(io.vertx.core.http.HttpMethod.GET, "/v1/openapi.json"));
     r.get("/v1/openapi.json").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json").end(Buffer.buffer(openapi)));
+        .putHeader("Content-Type", "application/json").end(withServer(openapi, ctx)));
 
     r.route().failureHandler(Failures::handle);
     r.errorHandler(404, Failures::notFound);
@@ -89,6 +90,32 @@ public final class ApiRouter {
    */
   public List<String> routeDescriptions() {
     return routes.stream().map(s -> s.method().name() + " " + s.path()).toList();
+  }
+
+  /**
+   * The packaged document with its {@code servers} entry naming the address this node listens on,
+   * as the request reached it (the packaged one names the default address, which is wrong on any
+   * other port or interface).
+   */
+  private static Buffer withServer(byte[] openapi, io.vertx.ext.web.RoutingContext ctx) {
+    var local = ctx.request().localAddress();
+    if (local == null || local.hostAddress() == null) {
+      return Buffer.buffer(openapi);
+    }
+    String host = local.hostAddress();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    try {
+      var doc = (com.fasterxml.jackson.databind.node.ObjectNode) io.keywarden.server.http.Json.parseOrEmpty(
+          new String(openapi, java.nio.charset.StandardCharsets.UTF_8));
+      var servers = doc.putArray("servers");
+      servers.addObject().put("url", "http://" + host + ":" + local.port())
+          .put("description", "This Keywarden node.");
+      return Buffer.buffer(io.keywarden.server.http.Json.bytes(doc));
+    } catch (ClassCastException e) {
+      return Buffer.buffer(openapi);
+    }
   }
 
   private static byte[] resource(String name) {

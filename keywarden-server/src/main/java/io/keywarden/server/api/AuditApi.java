@@ -32,7 +32,8 @@ final class AuditApi extends Endpoint {
 
   @Override
   void mount(Router r) {
-    on(r, HttpMethod.GET, "/v1/audit-events", this::list);
+    on(r, HttpMethod.GET, "/v1/audit-events",
+        Query.page("workspace_id", "target", "action", "from", "to"), this::list);
   }
 
   private void list(RoutingContext ctx) {

@@ -42,6 +42,15 @@ public final class CacheOnlyDirectory implements AccessDirectory {
   }
 
   @Override
+  public io.keywarden.core.decision.WorkspaceStanding findWorkspace(String workspaceId) {
+    var w = cache.cachedWorkspace(workspaceId);
+    if (w == null) {
+      throw CacheMiss.INSTANCE;
+    }
+    return w;
+  }
+
+  @Override
   public ProjectRef findProject(String projectId) {
     Optional<ProjectRef> p = cache.cachedProject(projectId);
     if (p == null) {

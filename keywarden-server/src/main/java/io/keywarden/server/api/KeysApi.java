@@ -57,6 +57,11 @@ final class KeysApi extends Endpoint {
       "allowed_ips", "allowed_origins", "metadata", "expires_at", "rate_limits");
   private static final Set<String> ROTATE_FIELDS = Set.of("grace_seconds");
 
+  /** Prefix of a metadata condition on a key list. */
+  static final String METADATA_PARAM = "metadata.";
+  /** Most metadata conditions in one list request. */
+  static final int MAX_METADATA_CONDITIONS = 10;
+
   private final io.keywarden.server.ratelimit.RateLimits limits;
 
   KeysApi(Keywarden kw, OperatorAuth auth, io.keywarden.server.ratelimit.RateLimits limits) {
@@ -66,12 +71,14 @@ final class KeysApi extends Endpoint {
 
   @Override
   void mount(Router r) {
-    on(r, HttpMethod.POST, "/v1/keys", this::create);
-    on(r, HttpMethod.GET, "/v1/keys", this::list);
+    onCreate(r, HttpMethod.POST, "/v1/keys", true, this::create);
+    on(r, HttpMethod.GET, "/v1/keys",
+        Query.page("workspace_id", "user_id", "project_id", "kind", "state").withPrefix(METADATA_PARAM),
+        this::list);
     on(r, HttpMethod.GET, "/v1/keys/{id}", this::get);
     on(r, HttpMethod.PATCH, "/v1/keys/{id}", this::update);
     on(r, HttpMethod.DELETE, "/v1/keys/{id}", this::revoke);
-    on(r, HttpMethod.POST, "/v1/keys/{id}/rotate", this::rotate);
+    onCreate(r, HttpMethod.POST, "/v1/keys/{id}/rotate", true, this::rotate);
   }
 
   private void create(RoutingContext ctx) {
@@ -126,7 +133,8 @@ final class KeysApi extends Endpoint {
       keys = new Page<>(List.of(), false, null, false, null);
     } else {
       KeyFilter filter = new KeyFilter(c.isDeploymentWide() ? ws : c.workspaceId(),
-          param(ctx, "user_id"), param(ctx, "project_id"), kind, state);
+          param(ctx, "user_id"), param(ctx, "project_id"), kind, state)
+          .withMetadata(metadataFilter(ctx));
       keys = accessKeys(filter, page);
     }
     Instant now = kw.clock().instant();
@@ -250,6 +258,33 @@ final class KeysApi extends Endpoint {
       throw KeywardenException.invalid("ttl_days", "ttl_days must be one of " + ttl.describe()
           + (ttl.allowNone() ? "; give none as JSON null or \"none\"." : "."));
     }
+  }
+
+  /**
+   * {@code ?metadata.NAME=VALUE} conditions (all must hold; string values, exact match). A name
+   * given twice is a 400: a key has one value per name.
+   */
+  private static java.util.Map<String, String> metadataFilter(RoutingContext ctx) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (String n : ctx.queryParams().names()) {
+      if (!n.startsWith(METADATA_PARAM)) {
+        continue;
+      }
+      String name = n.substring(METADATA_PARAM.length());
+      if (!io.keywarden.core.tenancy.Labels.NAME.matcher(name).matches()) {
+        throw KeywardenException.invalid(n, n + ": a metadata name is 1 to 64 letters, digits, '_', '.', ':' or '-'.");
+      }
+      List<String> values = ctx.queryParams().getAll(n);
+      if (values.size() > 1) {
+        throw KeywardenException.invalid(n, n + " is given more than once.");
+      }
+      out.put(name, values.getFirst());
+    }
+    if (out.size() > MAX_METADATA_CONDITIONS) {
+      throw KeywardenException.invalid(METADATA_PARAM, "At most " + MAX_METADATA_CONDITIONS
+          + " metadata conditions per list.");
+    }
+    return out;
   }
 
   private static String param(RoutingContext ctx, String name) {

@@ -41,7 +41,7 @@ final class MembersApi extends Endpoint {
 
   @Override
   void mount(Router r) {
-    on(r, HttpMethod.GET, "/v1/workspaces/{id}/members", this::list);
+    on(r, HttpMethod.GET, "/v1/workspaces/{id}/members", Query.page(), this::list);
     on(r, HttpMethod.PUT, "/v1/workspaces/{id}/members/{user_id}", this::put);
     on(r, HttpMethod.DELETE, "/v1/workspaces/{id}/members/{user_id}", this::remove);
   }

@@ -92,8 +92,10 @@ final class OperatorAuth {
         throw new Limited(o, RateLimits.message(o));
       }
     }
-    return new Caller(d.key(), d.key().workspaceId(),
+    Caller caller = new Caller(d.key(), d.key().workspaceId(),
         new Actor("operator:" + d.key().id(), ip, ctx.request().getHeader("User-Agent")));
+    Idempotency.reserve(ctx, caller); // a creation with an Idempotency-Key: per operator key
+    return caller;
   }
 
   /** The token of {@code Authorization: Bearer <token>}, or {@code null}. */

@@ -19,9 +19,15 @@ import java.util.Set;
  * or a project of another workspace, is answered exactly like an unknown one (404). {@code PATCH}
  * without {@code name} changes nothing and returns the project as it is; deleting a project also
  * deletes its project keys and takes it out of memberships (see {@code Store#deleteProject}).
+ *
+ * <p>A project's {@code external_id} is unique among the projects of its workspace (409 {@code
+ * external_id_taken}), not across workspaces: two tenants may use the same id for their own
+ * projects, and a tenant's key never learns from a 409 that another workspace has one. {@code GET
+ * /v1/projects?external_id=…[&workspace_id=…]} lists the projects with that id the caller may see.
  */
 final class ProjectsApi extends Endpoint {
-  private static final Set<String> FIELDS = Set.of("name");
+  private static final Set<String> FIELDS = Set.of("name", LabelFields.EXTERNAL_ID,
+      LabelFields.METADATA);
 
   ProjectsApi(Keywarden kw, OperatorAuth auth) {
     super(kw, auth);
@@ -29,8 +35,9 @@ final class ProjectsApi extends Endpoint {
 
   @Override
   void mount(Router r) {
-    on(r, HttpMethod.POST, "/v1/workspaces/{id}/projects", this::create);
-    on(r, HttpMethod.GET, "/v1/workspaces/{id}/projects", this::list);
+    onCreate(r, HttpMethod.POST, "/v1/workspaces/{id}/projects", false, this::create);
+    on(r, HttpMethod.GET, "/v1/workspaces/{id}/projects", Query.page(), this::list);
+    on(r, HttpMethod.GET, "/v1/projects", Query.page("external_id", "workspace_id"), this::byExternalId);
     on(r, HttpMethod.GET, "/v1/projects/{id}", this::get);
     on(r, HttpMethod.PATCH, "/v1/projects/{id}", this::update);
     on(r, HttpMethod.DELETE, "/v1/projects/{id}", this::delete);
@@ -40,7 +47,8 @@ final class ProjectsApi extends Endpoint {
     Caller c = auth.require(ctx, "tenants:write");
     JsonBody b = JsonBody.of(ctx, true).only(FIELDS);
     Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
-    Project p = kw.tenants().createProject(ws.id(), b.string("name", true), c.actor());
+    Project p = kw.tenants().createProject(ws.id(), b.string("name", true),
+        LabelFields.externalId(b), LabelFields.metadata(b), c.actor());
     Responses.data(ctx, 201, Views.project(p));
   }
 
@@ -49,6 +57,24 @@ final class ProjectsApi extends Endpoint {
     PageRequest page = Pagination.of(ctx);
     Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
     Responses.page(ctx, kw.store().projects(ws.id(), page), Views::project);
+  }
+
+  private void byExternalId(RoutingContext ctx) {
+    Caller c = auth.require(ctx, "tenants:read");
+    PageRequest page = Pagination.of(ctx);
+    String externalId = ctx.request().getParam("external_id");
+    if (externalId == null || externalId.isEmpty()) {
+      throw io.keywarden.core.errors.KeywardenException.invalid("external_id",
+          "external_id is required (list a workspace's projects at /v1/workspaces/{id}/projects).");
+    }
+    String ws = ctx.request().getParam("workspace_id");
+    if (ws != null && !c.canSee(ws)) {
+      Responses.page(ctx, new io.keywarden.store.Page<Project>(java.util.List.of(), false, null, false, null),
+          Views::project);
+      return;
+    }
+    Responses.page(ctx, kw.store().projectsByExternalId(externalId,
+        c.isDeploymentWide() ? ws : c.workspaceId(), page), Views::project);
   }
 
   private void get(RoutingContext ctx) {
@@ -60,8 +86,11 @@ final class ProjectsApi extends Endpoint {
     Caller c = auth.require(ctx, "tenants:write");
     JsonBody b = JsonBody.of(ctx, true).only(FIELDS);
     Project p = visible(c, ctx.pathParam("id"));
-    if (b.has("name")) {
-      p = kw.tenants().updateProject(p.id(), b.string("name", false), c.actor());
+    if (b.isNull("name")) {
+      throw io.keywarden.core.errors.KeywardenException.invalid("name", "name is required.");
+    }
+    if (b.has("name") || b.has(LabelFields.EXTERNAL_ID) || b.has(LabelFields.METADATA)) {
+      p = kw.tenants().updateProject(p.id(), b.string("name", false), LabelFields.change(b), c.actor());
     }
     Responses.data(ctx, 200, Views.project(p));
   }

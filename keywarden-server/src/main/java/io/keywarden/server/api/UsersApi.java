@@ -31,9 +31,13 @@ import java.util.Set;
  *       /v1/users/{id}} of anyone else is 404, exactly like an unknown id.
  * </ul>
  * Deleting a user removes their memberships and revokes (keeps) their keys.
+ *
+ * <p>{@code external_id} is unique among users (409 {@code external_id_taken}); {@code GET
+ * /v1/users?external_id=…} finds one (for a workspace-scoped key, only among its members).
  */
 final class UsersApi extends Endpoint {
-  private static final Set<String> FIELDS = Set.of("email", "name");
+  private static final Set<String> FIELDS = Set.of("email", "name", LabelFields.EXTERNAL_ID,
+      LabelFields.METADATA);
 
   UsersApi(Keywarden kw, OperatorAuth auth) {
     super(kw, auth);
@@ -41,8 +45,8 @@ final class UsersApi extends Endpoint {
 
   @Override
   void mount(Router r) {
-    on(r, HttpMethod.POST, "/v1/users", this::create);
-    on(r, HttpMethod.GET, "/v1/users", this::list);
+    onCreate(r, HttpMethod.POST, "/v1/users", false, this::create);
+    on(r, HttpMethod.GET, "/v1/users", Query.page("external_id"), this::list);
     on(r, HttpMethod.GET, "/v1/users/{id}", this::get);
     on(r, HttpMethod.PATCH, "/v1/users/{id}", this::update);
     on(r, HttpMethod.DELETE, "/v1/users/{id}", this::delete);
@@ -54,13 +58,22 @@ final class UsersApi extends Endpoint {
     if (!c.isDeploymentWide()) {
       throw deploymentWideOnly();
     }
-    User u = kw.tenants().createUser(b.string("email", true), b.string("name", true), c.actor());
+    User u = kw.tenants().createUser(b.string("email", true), b.string("name", true),
+        LabelFields.externalId(b), LabelFields.metadata(b), c.actor());
     Responses.data(ctx, 201, Views.user(u));
   }
 
   private void list(RoutingContext ctx) {
     Caller c = auth.require(ctx, "tenants:read");
     PageRequest page = Pagination.of(ctx);
+    String externalId = ctx.request().getParam("external_id");
+    if (externalId != null) {
+      List<User> found = kw.store().userByExternalId(externalId)
+          .filter(u -> c.isDeploymentWide() || kw.store().membership(c.workspaceId(), u.id()).isPresent())
+          .map(List::of).orElse(List.of());
+      Responses.page(ctx, new Page<>(found, false, null, false, null), Views::user);
+      return;
+    }
     if (c.isDeploymentWide()) {
       Responses.page(ctx, kw.store().users(page), Views::user);
       return;
@@ -87,16 +100,17 @@ final class UsersApi extends Endpoint {
       throw deploymentWideOnly();
     }
     String id = ctx.pathParam("id");
-    for (String field : FIELDS) {
+    for (String field : List.of("email", "name")) {
       if (b.isNull(field)) {
         throw KeywardenException.invalid(field, field + " must not be null.");
       }
     }
     String email = b.string("email", false);
     String name = b.string("name", false);
-    User u = email == null && name == null
+    var labels = LabelFields.change(b);
+    User u = email == null && name == null && labels.isEmpty()
         ? visible(c, id)
-        : kw.tenants().updateUser(id, email, name, c.actor());
+        : kw.tenants().updateUser(id, email, name, labels, c.actor());
     Responses.data(ctx, 200, Views.user(u));
   }
 

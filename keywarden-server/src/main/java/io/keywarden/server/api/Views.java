@@ -27,6 +27,9 @@ final class Views {
       o.put("max_ttl_days", w.maxTtlDays());
     }
     putRateLimits(o, w.rateLimits());
+    putLabels(o, w.externalId(), w.metadata());
+    o.put("suspended", w.suspended());
+    o.put("suspension_reason", w.suspensionReason());
     Json.putTime(o, "created_at", w.createdAt());
     Json.putTime(o, "updated_at", w.updatedAt());
     return o;
@@ -41,12 +44,20 @@ final class Views {
     }
   }
 
+  /** {@code external_id} (or null) and {@code metadata} (an object of strings). */
+  private static void putLabels(ObjectNode o, String externalId, java.util.Map<String, String> metadata) {
+    o.put("external_id", externalId);
+    ObjectNode m = o.putObject("metadata");
+    metadata.forEach(m::put);
+  }
+
   static ObjectNode project(Project p) {
     ObjectNode o = Json.object();
     o.put("id", p.id());
     o.put("object", "project");
     o.put("workspace_id", p.workspaceId());
     o.put("name", p.name());
+    putLabels(o, p.externalId(), p.metadata());
     Json.putTime(o, "created_at", p.createdAt());
     Json.putTime(o, "updated_at", p.updatedAt());
     return o;
@@ -58,6 +69,7 @@ final class Views {
     o.put("object", "user");
     o.put("email", u.email());
     o.put("name", u.name());
+    putLabels(o, u.externalId(), u.metadata());
     Json.putTime(o, "created_at", u.createdAt());
     Json.putTime(o, "updated_at", u.updatedAt());
     return o;
@@ -142,7 +154,13 @@ final class Views {
     boolean limited = limit != null && !limit.allowed();
     out.appendString(d.isValid() && !limited ? "{\"data\":{\"valid\":true,\"code\":\"" : "{\"data\":{\"valid\":false,\"code\":\"")
         .appendString(limited ? limit.reason() : d.reason())
-        .appendString("\",\"key\":");
+        .appendString("\"");
+    if (!d.isValid()) {
+      // A denial's public message (a suspended workspace's reason, where the deployment shows it).
+      out.appendString(",\"message\":");
+      Json.appendString(out, d.message());
+    }
+    out.appendString(",\"key\":");
     io.keywarden.core.decision.ResolvedKey rk = d.resolvedKey();
     if (rk == null) {
       out.appendString("null");

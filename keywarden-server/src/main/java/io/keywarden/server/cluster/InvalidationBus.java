@@ -159,6 +159,7 @@ public final class InvalidationBus implements StoreListener, AutoCloseable {
           case "membership" -> l.membershipChanged(f[2], f[3]);
           case "project" -> l.projectChanged(f[2]);
           case "workspace" -> l.workspaceChanged(f[2]);
+          case "plans" -> l.plansChanged();
           case "all" -> clearAll.run();
           default -> LOG.debug("unknown cluster event kind {}", f[1]);
         }
@@ -208,6 +209,11 @@ public final class InvalidationBus implements StoreListener, AutoCloseable {
   @Override
   public void workspaceChanged(String workspaceId) {
     publish("workspace", workspaceId, null);
+  }
+
+  @Override
+  public void plansChanged() {
+    publish("plans", null, null);
   }
 
   @Override

@@ -61,7 +61,8 @@ public final class ConfigLoader {
     }
     ConfigNode root = new ConfigNode(tree, "").onlyKeys(ROOT_KEYS);
     ConfigNode server = root.get("server").onlyKeys(Set.of(
-        "bind", "api_port", "gateway_port", "max_body_bytes", "shutdown_grace_seconds", "event_loops"));
+        "bind", "api_port", "gateway_port", "max_body_bytes", "shutdown_grace_seconds", "event_loops",
+        "show_suspension_reason"));
     ServerSettings d = ServerSettings.defaults();
     String bind = server.get("bind").text(d.bind());
     int apiPort = server.get("api_port").integer(d.apiPort(), 0, 65535);
@@ -69,6 +70,7 @@ public final class ConfigLoader {
     long maxBody = server.get("max_body_bytes").longValue(d.maxBodyBytes(), 1024, 1L << 30);
     int grace = server.get("shutdown_grace_seconds").integer((int) d.shutdownGrace().toSeconds(), 0, 3600);
     int loops = server.get("event_loops").integer(0, 0, 256);
+    boolean showSuspensionReason = server.get("show_suspension_reason").bool(false);
     String dataDir = root.get("data_dir").text("data");
     ConfigNode db = root.get("database").onlyKeys(Set.of("url", "user", "password"));
     String dbUrl = db.get("url").text(null);
@@ -145,7 +147,8 @@ public final class ConfigLoader {
       throw new ConfigException(dbUrlSetting, "must be a jdbc:postgresql: or jdbc:sqlite: URL");
     }
     var ring = secrets == null ? null : parseSecrets(secretsSetting, secrets);
-    ServerSettings settings = new ServerSettings(bind, apiPort, gatewayPort, maxBody, Duration.ofSeconds(grace), loops);
+    ServerSettings settings = new ServerSettings(bind, apiPort, gatewayPort, maxBody, Duration.ofSeconds(grace), loops,
+        showSuspensionReason);
     AccessModel model = accessModel(root.get("access"));
     CacheSettings cache = cache(root.get("cache"));
     GatewayConfig gateway = GatewayConfig.parse(root.get("gateway"), model.scopes());

@@ -154,8 +154,9 @@ public record GatewayConfig(
       Route r = route(routeNodes.get(i), "gateway.routes[" + i + "]", vocabulary);
       String up = r.upstream();
       if (!upstreamNames.contains(up)) {
-        throw new ConfigException("gateway.routes[" + i + "].upstream", "names no upstream \"" + up + "\" (known: "
-            + String.join(", ", upstreamNames) + ")");
+        throw new ConfigException("gateway.routes[" + i + "].upstream", "names no upstream \"" + up + "\" ("
+            + (upstreamNames.isEmpty() ? "gateway.upstreams defines none"
+                : "known: " + String.join(", ", new java.util.TreeSet<>(upstreamNames))) + ")");
       }
       if (r.errorStyle() != null && !styles.containsKey(r.errorStyle())) {
         throw new ConfigException("gateway.routes[" + i + "].error_style", "names no style \"" + r.errorStyle() + "\"");

@@ -245,6 +245,89 @@ public record RateLimitConfig(
     }
   }
 
+  /**
+   * Parses a plan's policies as the plans API receives them: a JSON list of policies written as
+   * in {@code rate_limits.plans.NAME} ({@code name, limit, window, by, environments, key_types,
+   * routes, sub_windows}), checked by the same rules as the configuration file (a name may not be
+   * a common policy's or appear twice). Errors are {@link ConfigException}s naming the entry, e.g.
+   * {@code policies[0].window}.
+   */
+  public static List<RatePolicy> planPolicies(com.fasterxml.jackson.databind.JsonNode list,
+      String path, AccessModel model, RatePlans plans) {
+    ConfigNode n = new ConfigNode(list, path);
+    if (n.isMissing()) {
+      throw new ConfigException(path, "is required (a list of policies, possibly empty)");
+    }
+    Set<String> common = new HashSet<>();
+    plans.common().forEach(p -> common.add(p.name()));
+    Set<String> seen = new HashSet<>();
+    List<RatePolicy> out = new ArrayList<>();
+    for (ConfigNode p : n.elements()) {
+      RatePolicy policy = policy(p, model);
+      if (common.contains(policy.name())) {
+        throw new ConfigException(p.path() + ".name",
+            "\"" + policy.name() + "\" is already a common policy (rate_limits.policies)");
+      }
+      if (!seen.add(policy.name())) {
+        throw new ConfigException(p.path() + ".name", "\"" + policy.name() + "\" is defined twice in this plan");
+      }
+      out.add(policy);
+    }
+    return out;
+  }
+
+  /** Policies in the form {@link #planPolicies} reads (and the configuration file uses). */
+  public static com.fasterxml.jackson.databind.node.ArrayNode policiesJson(List<RatePolicy> policies) {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var list = mapper.createArrayNode();
+    for (RatePolicy p : policies) {
+      var o = list.addObject();
+      o.put("name", p.name());
+      o.put("limit", p.limit());
+      o.put("window", windowText(p.window()));
+      if (p.window() instanceof RateWindow.Rolling r && r.subWindows() != RateWindow.DEFAULT_SUB_WINDOWS) {
+        o.put("sub_windows", r.subWindows());
+      }
+      var by = o.putArray("by");
+      p.countedBy().forEach(d -> by.add(d.wireName()));
+      Applicability a = p.appliesTo();
+      if (!a.environments().isEmpty()) {
+        var e = o.putArray("environments");
+        new java.util.TreeSet<>(a.environments()).forEach(e::add);
+      }
+      if (!a.keyTypes().isEmpty()) {
+        var t = o.putArray("key_types");
+        a.keyTypes().forEach(k -> t.add(k.name().toLowerCase(Locale.ROOT)));
+      }
+      if (!a.routeGroups().isEmpty()) {
+        var g = o.putArray("routes");
+        a.routeGroups().forEach(g::add);
+      }
+    }
+    return list;
+  }
+
+  /** The text {@link RateWindow#parse} reads for a window: {@code month}, or the largest whole unit. */
+  static String windowText(RateWindow w) {
+    if (w instanceof RateWindow.Rolling r) {
+      long ms = r.length().toMillis();
+      if (ms % 86_400_000L == 0) {
+        return ms / 86_400_000L + "d";
+      }
+      if (ms % 3_600_000L == 0) {
+        return ms / 3_600_000L + "h";
+      }
+      if (ms % 60_000L == 0) {
+        return ms / 60_000L + "m";
+      }
+      if (ms % 1000L == 0) {
+        return ms / 1000L + "s";
+      }
+      return ms + "ms";
+    }
+    return "month";
+  }
+
   /** This configuration with the Redis backend on {@code url}. */
   public RateLimitConfig withRedis(String url) {
     return new RateLimitConfig(Backend.REDIS, url, redisTimeout, onFailure, headers, failedAuth, management,

@@ -11,9 +11,18 @@ import java.time.Duration;
  * @param maxBodyBytes largest accepted request body on the API
  * @param shutdownGrace how long SIGTERM waits for in-flight requests
  * @param eventLoops number of event-loop threads (0: one per core)
+ * @param showSuspensionReason whether keys of a suspended workspace are refused with the
+ *     operator's {@code suspension_reason} in the message (default: the generic message only)
  */
 public record ServerSettings(
-    String bind, int apiPort, int gatewayPort, long maxBodyBytes, Duration shutdownGrace, int eventLoops) {
+    String bind, int apiPort, int gatewayPort, long maxBodyBytes, Duration shutdownGrace, int eventLoops,
+    boolean showSuspensionReason) {
+  /** Settings that do not show suspension reasons. */
+  public ServerSettings(
+      String bind, int apiPort, int gatewayPort, long maxBodyBytes, Duration shutdownGrace, int eventLoops) {
+    this(bind, apiPort, gatewayPort, maxBodyBytes, shutdownGrace, eventLoops, false);
+  }
+
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_API_PORT = 8081;
   public static final int DEFAULT_GATEWAY_PORT = 8080;

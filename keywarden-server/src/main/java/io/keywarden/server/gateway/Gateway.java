@@ -401,7 +401,8 @@ public final class Gateway implements Handler<HttpServerRequest> {
       LOG.debug("gateway denied route={} reason={} key={} display={}", route.id(), status.reason(),
           k == null ? "-" : k.id(), k == null ? "-" : k.display());
     }
-    style.write(req.response(), status.error(), status.message(), status.reason());
+    String message = d != null && d.status() == status ? d.message() : status.message();
+    style.write(req.response(), status.error(), message, status.reason());
   }
 
   /** A request target or host that cannot be read one way only: 400 in the default style. */

@@ -24,6 +24,13 @@ public final class Failures {
       Responses.error(ctx, ke.code(), ke.getMessage(), ke.field(), null);
       return;
     }
+    if (f instanceof Replayed r) {
+      if (!ctx.response().ended() && !ctx.response().closed()) {
+        ctx.response().setStatusCode(r.status()).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON)
+            .putHeader(Replayed.HEADER, "true").end(r.body());
+      }
+      return;
+    }
     if (f instanceof Denied d) {
       denied(ctx, d);
       return;

@@ -269,6 +269,30 @@ public final class JsonBody {
     return v == null ? null : v.toString();
   }
 
+  /**
+   * A JSON object of string values, or {@code null} when absent or null; any other value is a
+   * 400 naming the field (and the entry).
+   */
+  public java.util.Map<String, String> stringMap(String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject()) {
+      throw KeywardenException.invalid(field, field + " must be a JSON object of string values.");
+    }
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    var it = v.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (!e.getValue().isTextual()) {
+        throw KeywardenException.invalid(field, field + "." + e.getKey() + " must be a string.");
+      }
+      out.put(e.getKey(), e.getValue().textValue());
+    }
+    return out;
+  }
+
   /** A JSON object as compact text, or {@code null} when absent or null. */
   public String object(String field) {
     JsonNode v = node.get(field);

@@ -83,10 +83,27 @@ public final class Responses {
     send(ctx, code.httpStatus(), body);
   }
 
+  /** The context key of an {@link AnswerListener}. */
+  public static final String ON_ANSWER = AnswerListener.class.getName();
+
+  /**
+   * Told of a JSON answer just before it is written, on the thread that writes it (idempotent
+   * creations keep their first answer this way).
+   */
+  @FunctionalInterface
+  public interface AnswerListener {
+    void answered(int status, ObjectNode body);
+  }
+
   private static void send(RoutingContext ctx, int status, ObjectNode body) {
     HttpServerResponse r = ctx.response();
     if (r.ended() || r.closed()) {
       return;
+    }
+    AnswerListener listener = ctx.get(ON_ANSWER);
+    if (listener != null) {
+      ctx.remove(ON_ANSWER);
+      listener.answered(status, body);
     }
     r.setStatusCode(status).putHeader(Headers.CONTENT_TYPE, Headers.APPLICATION_JSON).end(Buffer.buffer(Json.bytes(body)));
   }

@@ -34,6 +34,11 @@ import java.util.function.LongSupplier;
  * <p>Workspace plans are read from the store once and kept until the store says the workspace
  * changed ({@link StoreListener#workspaceChanged}); {@link #cachedPlan} never reads the store, so
  * the event loop can call it, and {@link #loadPlan} (which may) runs on a worker.
+ *
+ * <p>Plans and their policies live in the store (managed through {@code /v1/plans}, seeded from
+ * the configuration file at start); {@link #refreshPlans} reads them again, which a store change
+ * ({@link StoreListener#plansChanged}, on this node or, through the cluster bus, another) sets
+ * off. Requests in flight keep the plans they started with.
  */
 public final class RateLimits implements StoreListener, AutoCloseable {
   /** Most client IPs remembered as blocked at once; beyond, the limiter alone still rejects. */
@@ -44,7 +49,9 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   private final LocalRateLimiter perNode;
   private final Store store;
   private final LongSupplier micros;
-  private final RatePlans plans;
+  /** What stored plans are checked against; {@code null}: the configured plans only. */
+  private final io.keywarden.core.policy.AccessModel model;
+  private volatile RatePlans plans;
   private final RateLimitHeaders headers;
   private final List<RatePolicy> failedAuth;
   private final List<RatePolicy> management;
@@ -63,6 +70,15 @@ public final class RateLimits implements StoreListener, AutoCloseable {
    *     synchronously, on worker threads and on the event loop alike)
    */
   public RateLimits(RateLimitConfig config, Limiter limiter, LocalRateLimiter perNode, Store store, Clock clock) {
+    this(config, limiter, perNode, store, clock, null);
+  }
+
+  /**
+   * As above; with {@code model}, plans stored through the plans API are read ({@link
+   * #refreshPlans}).
+   */
+  public RateLimits(RateLimitConfig config, Limiter limiter, LocalRateLimiter perNode, Store store,
+      Clock clock, io.keywarden.core.policy.AccessModel model) {
     this.config = Objects.requireNonNull(config, "config");
     this.limiter = Objects.requireNonNull(limiter, "limiter");
     this.perNode = Objects.requireNonNull(perNode, "perNode");
@@ -73,6 +89,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
       return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
     };
     this.plans = config.plans();
+    this.model = model;
     this.headers = config.headers();
     this.failedAuth = config.failedAuth() == null ? List.of() : List.of(config.failedAuth());
     this.management = config.management() == null ? List.of() : List.of(config.management());
@@ -100,7 +117,66 @@ public final class RateLimits implements StoreListener, AutoCloseable {
       limiter = new LocalLimiter(local);
     }
     LocalRateLimiter perNode = LocalRateLimiter.builder().clock(clock).build();
-    return new RateLimits(config, limiter, perNode, kw.store(), clock);
+    RateLimits limits = new RateLimits(config, limiter, perNode, kw.store(), clock, kw.model());
+    limits.refreshPlans();
+    return limits;
+  }
+
+  /**
+   * Reads the stored plans and rebuilds the policies of every plan: the configuration's common
+   * policies, each stored plan, and the configuration's plans that are not stored. A stored plan
+   * that no longer parses (the configuration changed under it) keeps the configuration's version,
+   * or none, with a warning. Blocks on the store: call off the event loop.
+   */
+  public synchronized void refreshPlans() {
+    io.keywarden.core.policy.AccessModel m = model;
+    if (m == null) {
+      return;
+    }
+    RatePlans configured = config.plans();
+    RatePlans.Builder b = RatePlans.builder();
+    configured.common().forEach(b::common);
+    java.util.Set<String> done = new java.util.HashSet<>();
+    for (io.keywarden.store.StoredPlan stored : store.plans()) {
+      try {
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored.policies());
+        b.plan(new io.keywarden.core.ratelimit.Plan(stored.name(),
+            RateLimitConfig.planPolicies(tree, "plans." + stored.name(), m, configured)));
+        done.add(stored.name());
+      } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        LOG.warn("stored plan \"{}\" cannot be used and is skipped: {}", stored.name(), e.getMessage());
+      }
+    }
+    for (String name : m.plans()) {
+      var p = configured.plan(name);
+      if (!done.contains(name) && p != null) {
+        b.plan(p);
+        done.add(name);
+      }
+    }
+    b.defaultPlan(configured.defaultPlan().name());
+    if (!done.contains(configured.defaultPlan().name())) {
+      b.plan(configured.defaultPlan());
+    }
+    this.plans = b.build();
+    workspaces.clear();
+    parsedOverrides.clear();
+    skippedOverrides.clear();
+  }
+
+  /**
+   * A store event: a plan changed. On this node the plans API refreshes at once; an event from
+   * another node arrives on an event loop, so the refresh runs on another thread.
+   */
+  @Override
+  public void plansChanged() {
+    java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        refreshPlans();
+      } catch (RuntimeException e) {
+        LOG.warn("plans could not be read again; the previous ones stay in force", e);
+      }
+    });
   }
 
   /** The configuration in force. */

@@ -308,6 +308,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anUnknownUpstreamIsNamedWithTheKnownOnesSorted() throws IOException {
+    failsNaming("gateway: {upstreams: {zeta: {url: 'http://127.0.0.1:9'}, alpha: {url: 'http://127.0.0.1:9'}},"
+        + " routes: [{path: /a, upstream: mian}]}", "gateway.routes[0].upstream")
+        .hasMessageContaining("\"mian\"").hasMessageContaining("known: alpha, zeta");
+  }
+
+  @Test
+  void showingSuspensionReasonsIsOffUnlessTheServerSectionSaysSo() throws IOException {
+    assertThat(load("server: {api_port: 8081}").server().showSuspensionReason()).isFalse();
+    assertThat(load("server: {show_suspension_reason: true}").server().showSuspensionReason()).isTrue();
+  }
+
+  @Test
   void portOutOfRangeFromTheEnvironmentNamesTheVariable() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("KEYWARDEN_API_PORT", "99999"), ConfigLoader.Flags.NONE))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("KEYWARDEN_API_PORT"));

@@ -131,6 +131,13 @@ class GatewayDecisionMatrixTest {
         kw.keys().update(issued.key().id(), KeyUpdate.none().withEnabled(false), Actor.SYSTEM);
         yield get("/v1/regions", issued.secret());
       }
+      case WORKSPACE_SUSPENDED -> {
+        String suspended = kw.store().createWorkspace("Suspended " + System.nanoTime(), "default", null, Actor.SYSTEM).id();
+        kw.store().putMembership(suspended, user, "member", List.of(), null, Actor.SYSTEM);
+        String key = issue(NewKeyRequest.userKey(suspended, user, "k", List.of("read")));
+        kw.tenants().setSuspended(suspended, true, "unpaid invoice", Actor.SYSTEM);
+        yield get("/v1/regions", key);
+      }
       case IP_NOT_ALLOWED -> get("/v1/regions", issue(userKey("read").withAllowedIps(List.of("192.0.2.0/24"))));
       case ORIGIN_NOT_ALLOWED -> get("/v1/public", issue(userKey("read").withType(KeyType.PUBLISHABLE)
           .withAllowedOrigins(List.of("https://app.example.com"))), "Origin", "https://evil.example.net");
@@ -211,7 +218,8 @@ class GatewayDecisionMatrixTest {
       byStatus.add(s.reason() + "=" + s.httpStatus());
     }
     assertThat(byStatus).containsExactly("valid=200", "missing=401", "malformed=401", "bad_checksum=401",
-        "not_found=401", "wrong_realm=401", "revoked=401", "expired=401", "disabled=401", "ip_not_allowed=403",
+        "not_found=401", "wrong_realm=401", "revoked=401", "expired=401", "disabled=401", "workspace_suspended=403",
+        "ip_not_allowed=403",
         "origin_not_allowed=403", "publishable_not_allowed=403", "owner_not_member=403", "project_required=400",
         "project_not_found=404", "project_not_allowed=403", "insufficient_scope=403");
   }

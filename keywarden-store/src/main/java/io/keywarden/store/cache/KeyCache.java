@@ -7,6 +7,7 @@ import io.keywarden.core.decision.AccessDirectory;
 import io.keywarden.core.decision.ProjectRef;
 import io.keywarden.core.decision.ResolvedKey;
 import io.keywarden.core.decision.ResolvedMembership;
+import io.keywarden.core.decision.WorkspaceStanding;
 import io.keywarden.core.keys.KeyHash;
 import io.keywarden.core.policy.AccessModel;
 import io.keywarden.store.Store;
@@ -21,8 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Invalidation.</b> The store calls this cache (as a {@link StoreListener}) after every
  * committed change; a cluster event calls the same methods on other nodes. By-hash invalidation
- * is exact. Wider invalidations (by user, project, workspace) scan the cached values, which is
- * fine for events that are rare next to requests. A load that raced with an invalidation must not
+ * is exact. Wider invalidations (by user, project) scan the cached values, which is fine for
+ * events that are rare next to requests. A workspace change drops one entry, the workspace's
+ * standing (suspended or not), by id: no cached key depends on the workspace row otherwise, and
+ * deleting a workspace announces each of its keys, projects and memberships. A load that raced with an invalidation must not
  * leave a stale entry behind: every invalidation bumps {@link #epoch}, and a loader that sees the
  * epoch moved while it read the database removes what it just cached. Entries also expire after a
  * configured time, as a safety net for a lost event.
@@ -42,13 +45,25 @@ public final class KeyCache implements AccessDirectory, StoreListener {
   private final Cache<KeyHash, Boolean> unknown;
   private final Cache<String, Optional<ProjectRef>> projects;
   private final Cache<MemberKey, Optional<ResolvedMembership>> memberships;
+  private final Cache<String, WorkspaceStanding> standings;
+  private final boolean showSuspensionReason;
   /** Canonical instances of values many cached keys share (scope lists, grants); see {@link #canonical}. */
   private final Cache<Object, Object> shared = Caffeine.newBuilder().maximumSize(10_000).build();
   private final AtomicLong epoch = new AtomicLong();
   private final LongAdder storeReads = new LongAdder();
 
   public KeyCache(Store store, AccessModel model, CacheSettings settings, Ticker ticker) {
+    this(store, model, settings, ticker, false);
+  }
+
+  /**
+   * @param showSuspensionReason whether a suspended workspace's keys are refused with the
+   *     operator's reason in the message (else the generic message alone)
+   */
+  public KeyCache(Store store, AccessModel model, CacheSettings settings, Ticker ticker,
+      boolean showSuspensionReason) {
     this.store = store;
+    this.showSuspensionReason = showSuspensionReason;
     this.model = model;
     this.keys = Caffeine.newBuilder()
         .ticker(ticker)
@@ -66,6 +81,11 @@ public final class KeyCache implements AccessDirectory, StoreListener {
         .expireAfterWrite(settings.tenancyTtl())
         .build();
     this.memberships = Caffeine.newBuilder()
+        .ticker(ticker)
+        .maximumSize(Math.max(10_000, settings.maximumKeys() / 10))
+        .expireAfterWrite(settings.tenancyTtl())
+        .build();
+    this.standings = Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(Math.max(10_000, settings.maximumKeys() / 10))
         .expireAfterWrite(settings.tenancyTtl())
@@ -160,6 +180,37 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     return m;
   }
 
+  /** The cached standing of a workspace, or {@code null} if not cached. */
+  public WorkspaceStanding cachedWorkspace(String workspaceId) {
+    return standings.getIfPresent(workspaceId);
+  }
+
+  @Override
+  public WorkspaceStanding findWorkspace(String workspaceId) {
+    WorkspaceStanding w = standings.getIfPresent(workspaceId);
+    if (w != null) {
+      return w;
+    }
+    long before = epoch.get();
+    storeReads.increment();
+    WorkspaceStanding loaded = store.workspace(workspaceId).map(this::standing)
+        .orElse(WorkspaceStanding.ACTIVE);
+    standings.put(workspaceId, loaded);
+    if (epoch.get() != before) {
+      standings.asMap().remove(workspaceId, loaded);
+    }
+    return loaded;
+  }
+
+  private WorkspaceStanding standing(io.keywarden.core.tenancy.Workspace w) {
+    if (!w.suspended()) {
+      return WorkspaceStanding.ACTIVE;
+    }
+    String reason = w.suspensionReason();
+    return new WorkspaceStanding(true, showSuspensionReason && reason != null && !reason.isBlank()
+        ? "The workspace of this API key is suspended: " + reason : null);
+  }
+
   @Override
   public ProjectRef findProject(String projectId) {
     Optional<ProjectRef> p = projects.getIfPresent(projectId);
@@ -248,12 +299,13 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     keys.asMap().values().removeIf(k -> projectId.equals(k.key().ownerProjectId()));
   }
 
-  /** Drops everything of a workspace: keys, projects, memberships. */
+  /**
+   * Drops the workspace's standing, by id (no scan): its keys' next decision reads whether it is
+   * suspended. A deleted workspace's keys, projects and memberships are announced one by one.
+   */
   public void invalidateWorkspace(String workspaceId) {
     epoch.incrementAndGet();
-    keys.asMap().values().removeIf(k -> workspaceId.equals(k.key().workspaceId()));
-    projects.asMap().values().removeIf(p -> p.isPresent() && workspaceId.equals(p.get().workspaceId()));
-    memberships.asMap().keySet().removeIf(k -> k.workspaceId().equals(workspaceId));
+    standings.invalidate(workspaceId);
   }
 
   /** Drops everything. */
@@ -263,6 +315,7 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     unknown.invalidateAll();
     projects.invalidateAll();
     memberships.invalidateAll();
+    standings.invalidateAll();
   }
 
   // ---- StoreListener ----

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class Cursors {
   private static final String VERSION = "v1:";
   private static final String INCLUSIVE = "=";
-  private static final Pattern ID = Pattern.compile("[0-9A-Za-z_]{1,64}");
+  private static final Pattern ID = Pattern.compile("[0-9A-Za-z_-]{1,64}");
 
   /** A decoded cursor: the boundary id and whether the boundary is part of the page. */
   record Cursor(String id, boolean inclusive) {}

@@ -79,6 +79,7 @@ public final class JdbcStore implements Store {
   private final Users users;
   private final Memberships memberships;
   private final Keys keys;
+  private final Plans plans;
 
   private JdbcStore(Database db, IdGenerator ids) {
     this.db = db;
@@ -88,6 +89,7 @@ public final class JdbcStore implements Store {
     this.workspaces = new Workspaces(ids, audit);
     this.projects = new Projects(ids, audit, keys, memberships);
     this.users = new Users(ids, audit, keys, memberships);
+    this.plans = new Plans(audit);
   }
 
   /**
@@ -99,7 +101,8 @@ public final class JdbcStore implements Store {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+      throw new UncheckedIOException("cannot create the data directory " + dataDir + ": "
+          + io.keywarden.store.FileProblem.cause(e), e);
     }
     String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
     return open(url, null, null, clock, ids);
@@ -153,10 +156,22 @@ public final class JdbcStore implements Store {
 
   @Override
   public Workspace createWorkspace(String name, String plan, Integer maxTtlDays,
-      String rateLimits, Actor actor) {
+      String rateLimits, String externalId, Map<String, String> metadata, Actor actor) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(plan, "plan");
-    return db.write(tx -> workspaces.create(tx, name, plan, maxTtlDays, rateLimits, actor));
+    return db.write(tx -> workspaces.create(tx, name, plan, maxTtlDays, rateLimits, externalId,
+        metadata, actor));
+  }
+
+  @Override
+  public Optional<Workspace> workspaceByExternalId(String externalId) {
+    return externalId == null ? Optional.empty()
+        : db.read(tx -> workspaces.findByExternalId(tx, externalId));
+  }
+
+  @Override
+  public Workspace setWorkspaceSuspended(String id, boolean suspended, String reason, Actor actor) {
+    return db.write(tx -> workspaces.setSuspended(tx, id, suspended, reason, actor));
   }
 
   @Override
@@ -171,9 +186,9 @@ public final class JdbcStore implements Store {
 
   @Override
   public Workspace updateWorkspace(String id, String name, String plan, Integer maxTtlDays,
-      boolean clearMaxTtl, String rateLimits, Actor actor) {
-    return db.write(tx ->
-        workspaces.update(tx, id, name, plan, maxTtlDays, clearMaxTtl, rateLimits, actor));
+      boolean clearMaxTtl, String rateLimits, io.keywarden.store.LabelChange labels, Actor actor) {
+    return db.write(tx -> workspaces.update(tx, id, name, plan, maxTtlDays, clearMaxTtl, rateLimits,
+        labels, actor));
   }
 
   @Override
@@ -187,9 +202,15 @@ public final class JdbcStore implements Store {
   // ---- projects ----
 
   @Override
-  public Project createProject(String workspaceId, String name, Actor actor) {
+  public Project createProject(String workspaceId, String name, String externalId,
+      Map<String, String> metadata, Actor actor) {
     Objects.requireNonNull(name, "name");
-    return db.write(tx -> projects.create(tx, workspaceId, name, actor));
+    return db.write(tx -> projects.create(tx, workspaceId, name, externalId, metadata, actor));
+  }
+
+  @Override
+  public Page<Project> projectsByExternalId(String externalId, String workspaceId, PageRequest page) {
+    return db.read(tx -> projects.listByExternalId(tx, externalId, workspaceId, page));
   }
 
   @Override
@@ -203,8 +224,9 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public Project updateProject(String id, String name, Actor actor) {
-    return db.write(tx -> projects.update(tx, id, name, actor));
+  public Project updateProject(String id, String name, io.keywarden.store.LabelChange labels,
+      Actor actor) {
+    return db.write(tx -> projects.update(tx, id, name, labels, actor));
   }
 
   /** Deletes the project and its project keys; see the class comment. */
@@ -219,10 +241,16 @@ public final class JdbcStore implements Store {
   // ---- users and memberships ----
 
   @Override
-  public User createUser(String email, String name, Actor actor) {
+  public User createUser(String email, String name, String externalId,
+      Map<String, String> metadata, Actor actor) {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(name, "name");
-    return db.write(tx -> users.create(tx, email, name, actor));
+    return db.write(tx -> users.create(tx, email, name, externalId, metadata, actor));
+  }
+
+  @Override
+  public Optional<User> userByExternalId(String externalId) {
+    return externalId == null ? Optional.empty() : db.read(tx -> users.findByExternalId(tx, externalId));
   }
 
   @Override
@@ -236,8 +264,9 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public User updateUser(String id, String email, String name, Actor actor) {
-    return db.write(tx -> users.update(tx, id, email, name, actor));
+  public User updateUser(String id, String email, String name,
+      io.keywarden.store.LabelChange labels, Actor actor) {
+    return db.write(tx -> users.update(tx, id, email, name, labels, actor));
   }
 
   /** Deletes the user and their memberships, and revokes (keeps) their keys. */
@@ -352,6 +381,70 @@ public final class JdbcStore implements Store {
   @Override
   public int pruneQuotaUsage(long beforeMicros) {
     return db.write(tx -> QuotaRows.prune(tx, beforeMicros));
+  }
+
+  // ---- plans ----
+
+  @Override
+  public List<io.keywarden.store.StoredPlan> plans() {
+    return db.read(plans::list);
+  }
+
+  @Override
+  public Page<io.keywarden.store.StoredPlan> plans(PageRequest page) {
+    return db.read(tx -> plans.page(tx, page));
+  }
+
+  @Override
+  public Optional<io.keywarden.store.StoredPlan> plan(String name) {
+    return name == null ? Optional.empty() : db.read(tx -> plans.find(tx, name));
+  }
+
+  @Override
+  public io.keywarden.store.StoredPlan putPlan(String name, String policies, Actor actor) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(policies, "policies");
+    return db.write(tx -> plans.put(tx, name, policies, actor));
+  }
+
+  @Override
+  public void deletePlan(String name, Actor actor) {
+    db.write(tx -> {
+      plans.delete(tx, name, actor);
+      return null;
+    });
+  }
+
+  @Override
+  public List<String> seedPlans(Map<String, String> policiesByName, Actor actor) {
+    if (policiesByName.isEmpty()) {
+      return List.of();
+    }
+    return db.write(tx -> plans.seed(tx, policiesByName, actor));
+  }
+
+  // ---- idempotency ----
+
+  @Override
+  public Optional<io.keywarden.store.IdempotentAnswer> reserveIdempotencyKey(String ownerId,
+      String key, String requestHash, Instant expiredBefore) {
+    return db.write(tx -> IdempotencyRows.reserve(tx, ownerId, key, requestHash, expiredBefore));
+  }
+
+  @Override
+  public void completeIdempotencyKey(String ownerId, String key, int status, String body) {
+    db.write(tx -> {
+      IdempotencyRows.complete(tx, ownerId, key, status, body);
+      return null;
+    });
+  }
+
+  @Override
+  public void releaseIdempotencyKey(String ownerId, String key) {
+    db.write(tx -> {
+      IdempotencyRows.release(tx, ownerId, key);
+      return null;
+    });
   }
 
   // ---- audit ----

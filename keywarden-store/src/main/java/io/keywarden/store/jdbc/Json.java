@@ -33,6 +33,25 @@ final class Json {
     }
   }
 
+  private static final TypeReference<java.util.TreeMap<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  /** A map of strings as a JSON object (sorted by name). */
+  static String ofMap(Map<String, String> values) {
+    return write(new java.util.TreeMap<>(values));
+  }
+
+  /** A stored JSON object of strings as a map; {@code null} or blank text is the empty map. */
+  static Map<String, String> map(String json) {
+    if (json == null || json.isBlank()) {
+      return Map.of();
+    }
+    try {
+      return MAPPER.readValue(json, STRING_MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON object is malformed", e);
+    }
+  }
+
   /** Stored JSON text as a tree for audit details, or {@code null} for {@code null} text. */
   static JsonNode tree(String json) {
     if (json == null) {

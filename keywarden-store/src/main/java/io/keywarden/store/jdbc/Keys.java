@@ -66,6 +66,11 @@ final class Keys {
         .whereEquals("owner_user_id", filter.userId())
         .whereEquals("owner_project_id", filter.projectId())
         .whereEquals("kind", filter.kind() == null ? null : filter.kind().wireName());
+    // Each metadata condition is an index lookup in key_metadata (name, value, key_id).
+    for (var e : new java.util.TreeMap<>(filter.metadata()).entrySet()) {
+      query.where("id IN (SELECT key_id FROM key_metadata WHERE name = ? AND value = ?)",
+          e.getKey(), e.getValue());
+    }
     if (filter.accessKeysOnly()) {
       query.where("kind <> ?", KeyKind.OPERATOR.wireName());
     }
@@ -110,6 +115,10 @@ final class Keys {
             + " rate_limits = ? WHERE id = ?",
         name, enabled, Json.of(scopes), Json.of(projects), Json.of(ips), Json.of(origins),
         metadata, expiresAt, overrides, id);
+    if (!metadata.equals(old.metadata())) {
+      tx.update("DELETE FROM key_metadata WHERE key_id = ?", id);
+      indexMetadata(tx, id, metadata);
+    }
     ApiKey key = require(tx, id);
     Map<String, Object> changed = new LinkedHashMap<>();
     AuditLog.noteChange(changed, "name", old.name(), key.name());
@@ -199,6 +208,8 @@ final class Keys {
   /** Deletes the project keys of a project that is being deleted; returns how many. */
   int deleteProjectKeys(Tx tx, Project project, Actor actor) throws SQLException {
     List<Ref> keys = refs(tx, "owner_project_id = ?", project.id());
+    tx.batch("DELETE FROM key_metadata WHERE key_id = ?",
+        keys.stream().map(k -> new Object[] {k.id()}).toList());
     tx.batch("DELETE FROM api_keys WHERE id = ?",
         keys.stream().map(k -> new Object[] {k.id()}).toList());
     for (Ref k : keys) {
@@ -237,6 +248,27 @@ final class Keys {
         key.createdBy() != null ? key.createdBy() : actor.id(), key.lastUsedAt(),
         key.revokedAt(), key.enabled(), replacesKeyId, key.replacedByKeyId(),
         Workspaces.overrides(key.rateLimits()));
+    indexMetadata(tx, key.id(), key.metadata());
+  }
+
+  /** Writes the string values of a key's metadata to {@code key_metadata}, for filtering. */
+  private static void indexMetadata(Tx tx, String keyId, String metadata) throws SQLException {
+    if (metadata == null || metadata.length() <= 2) {
+      return;
+    }
+    com.fasterxml.jackson.databind.JsonNode tree = Json.tree(metadata);
+    if (tree == null || !tree.isObject()) {
+      return;
+    }
+    List<Object[]> rows = new ArrayList<>();
+    tree.fields().forEachRemaining(e -> {
+      if (e.getValue().isTextual()) {
+        rows.add(new Object[] {keyId, e.getKey(), e.getValue().textValue()});
+      }
+    });
+    if (!rows.isEmpty()) {
+      tx.batch("INSERT INTO key_metadata (key_id, name, value) VALUES (?, ?, ?)", rows);
+    }
   }
 
   /**

@@ -18,7 +18,7 @@ import java.util.Optional;
  * removes their memberships and revokes, but keeps, their keys.
  */
 final class Users {
-  private static final String SELECT = "SELECT id, email, name, created_at, updated_at FROM users";
+  private static final String SELECT = "SELECT id, email, name, created_at, updated_at, external_id, metadata FROM users";
 
   private final IdGenerator ids;
   private final AuditLog audit;
@@ -32,12 +32,23 @@ final class Users {
     this.memberships = memberships;
   }
 
-  User create(Tx tx, String email, String name, Actor actor) throws SQLException {
+  User create(Tx tx, String email, String name, String externalId, Map<String, String> metadata,
+      Actor actor) throws SQLException {
     requireFreeEmail(tx, email, null);
-    User u = new User(ids.next("usr"), email, name, tx.now(), tx.now());
-    insertOrConflict(tx, "INSERT INTO users (id, email, email_lower, name, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?)", u.id(), email, lower(email), name, u.createdAt(), u.updatedAt());
-    audit.append(tx, actor, "user.created", "user", u.id(), null, Json.object("name", name));
+    requireFreeExternalId(tx, externalId, null);
+    User u = new User(ids.next("usr"), email, name, tx.now(), tx.now(), externalId, metadata);
+    insertOrConflict(tx, "INSERT INTO users (id, email, email_lower, name, created_at, updated_at,"
+        + " external_id, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", u.id(), email, lower(email),
+        name, u.createdAt(), u.updatedAt(), externalId, Json.ofMap(u.metadata()));
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", name);
+    if (externalId != null) {
+      details.put("external_id", externalId);
+    }
+    if (!u.metadata().isEmpty()) {
+      details.put("metadata", u.metadata());
+    }
+    audit.append(tx, actor, "user.created", "user", u.id(), null, Json.object(details));
     tx.onCommit(l -> l.userChanged(u.id()));
     return u;
   }
@@ -50,18 +61,31 @@ final class Users {
     return Pager.page(tx, new Pager.Query<>(SELECT, "id", Users::map, User::id), page);
   }
 
-  User update(Tx tx, String id, String email, String name, Actor actor) throws SQLException {
+  Optional<User> findByExternalId(Tx tx, String externalId) throws SQLException {
+    return tx.one(SELECT + " WHERE external_id = ?", Users::map, externalId);
+  }
+
+  User update(Tx tx, String id, String email, String name, io.keywarden.store.LabelChange labels,
+      Actor actor) throws SQLException {
     User old = lock(tx, id);
     if (email != null) {
       requireFreeEmail(tx, email, id);
     }
+    String externalId = labels.setExternalId() ? labels.externalId() : old.externalId();
+    if (labels.setExternalId()) {
+      requireFreeExternalId(tx, externalId, id);
+    }
+    Map<String, String> metadata = labels.metadata() != null ? labels.metadata() : old.metadata();
     User u = new User(id, email != null ? email : old.email(), name != null ? name : old.name(),
-        old.createdAt(), tx.now());
-    insertOrConflict(tx, "UPDATE users SET email = ?, email_lower = ?, name = ?, updated_at = ?"
-        + " WHERE id = ?", u.email(), lower(u.email()), u.name(), u.updatedAt(), id);
+        old.createdAt(), tx.now(), externalId, metadata);
+    insertOrConflict(tx, "UPDATE users SET email = ?, email_lower = ?, name = ?, updated_at = ?,"
+        + " external_id = ?, metadata = ? WHERE id = ?", u.email(), lower(u.email()), u.name(),
+        u.updatedAt(), externalId, Json.ofMap(u.metadata()), id);
     Map<String, Object> changed = new LinkedHashMap<>();
     AuditLog.noteChange(changed, "email", old.email(), u.email());
     AuditLog.noteChange(changed, "name", old.name(), u.name());
+    AuditLog.noteChange(changed, "external_id", old.externalId(), u.externalId());
+    AuditLog.noteChange(changed, "metadata", old.metadata(), u.metadata());
     audit.append(tx, actor, "user.updated", "user", id, null, Json.object(changed));
     tx.onCommit(l -> l.userChanged(id));
     return u;
@@ -96,9 +120,24 @@ final class Users {
       tx.update(sql, args);
     } catch (SQLException e) {
       if (tx.dialect().isUniqueViolation(e)) {
+        if (String.valueOf(e.getMessage()).contains("external_id")) {
+          throw Workspaces.externalIdTaken("user");
+        }
         throw emailTaken();
       }
       throw e;
+    }
+  }
+
+  private static void requireFreeExternalId(Tx tx, String externalId, String exceptId)
+      throws SQLException {
+    if (externalId == null) {
+      return;
+    }
+    Optional<String> holder = tx.one("SELECT id FROM users WHERE external_id = ?",
+        rs -> rs.getString(1), externalId);
+    if (holder.isPresent() && !holder.get().equals(exceptId)) {
+      throw Workspaces.externalIdTaken("user");
     }
   }
 
@@ -117,6 +156,7 @@ final class Users {
 
   private static User map(ResultSet rs) throws SQLException {
     return new User(rs.getString("id"), rs.getString("email"), rs.getString("name"),
-        Tx.instant(rs, "created_at"), Tx.instant(rs, "updated_at"));
+        Tx.instant(rs, "created_at"), Tx.instant(rs, "updated_at"), rs.getString("external_id"),
+        Json.map(rs.getString("metadata")));
   }
 }

@@ -61,14 +61,15 @@ public final class Keywarden implements AutoCloseable {
   private final LongAdder[] counts = new LongAdder[DecisionStatus.values().length];
 
   private Keywarden(Store store, AccessModel model, Clock clock, SecretRing ring,
-      CacheSettings cacheSettings, Duration flushInterval, JdbcQuotaLedger quotaLedger) {
+      CacheSettings cacheSettings, Duration flushInterval, JdbcQuotaLedger quotaLedger,
+      boolean showSuspensionReason) {
     this.store = store;
     this.quotaLedger = quotaLedger;
     this.model = model;
     this.clock = clock;
     this.hasher = new KeyHasher(ring);
     this.ids = new IdGenerator(clock);
-    this.cache = new KeyCache(store, model, cacheSettings, ClockTicker.of(clock));
+    this.cache = new KeyCache(store, model, cacheSettings, ClockTicker.of(clock), showSuspensionReason);
     store.addListener(cache);
     this.lastUsed = new LastUsedRecorder(store, clock, flushInterval);
     this.access = new DecisionEngine(hasher, clock, Realm.ACCESS);
@@ -224,8 +225,18 @@ public final class Keywarden implements AutoCloseable {
     private CacheSettings cacheSettings = CacheSettings.DEFAULTS;
     private Duration lastUsedFlush = Duration.ofSeconds(1);
     private Duration quotaFlush = JdbcQuotaLedger.DEFAULT_FLUSH_INTERVAL;
+    private boolean showSuspensionReason;
 
     private Builder() {}
+
+    /**
+     * Whether keys of a suspended workspace are refused with the suspension reason in the message
+     * (default: no, the generic message alone; the reason may be internal, e.g. "unpaid invoice").
+     */
+    public Builder showSuspensionReason(boolean show) {
+      this.showSuspensionReason = show;
+      return this;
+    }
 
     /** Data directory: the SQLite file and, unless {@link #secrets} is given, {@code secret.key}. */
     public Builder dataDir(Path dir) {
@@ -290,7 +301,8 @@ public final class Keywarden implements AutoCloseable {
         try {
           ring = DeploymentSecrets.loadOrCreate(dataDir);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot read or create the deployment secret in " + dataDir, e);
+          throw new UncheckedIOException("cannot read or create the deployment secret in " + dataDir
+              + ": " + io.keywarden.store.FileProblem.cause(e), e);
         }
       }
       IdGenerator ids = new IdGenerator(clock);
@@ -304,7 +316,8 @@ public final class Keywarden implements AutoCloseable {
         store.close();
         throw e;
       }
-      return new Keywarden(store, model, clock, ring, cacheSettings, lastUsedFlush, ledger);
+      return new Keywarden(store, model, clock, ring, cacheSettings, lastUsedFlush, ledger,
+          showSuspensionReason);
     }
   }
 }

@@ -6,6 +6,7 @@ import io.keywarden.core.decision.DecisionStatus;
 import io.keywarden.core.decision.ProjectSelection;
 import io.keywarden.core.decision.VerifyRequest;
 import io.keywarden.core.keys.KeyFormat;
+import io.keywarden.store.Actor;
 import io.keywarden.store.service.KeyUpdate;
 import io.keywarden.store.testing.Fixture;
 import java.nio.file.Path;
@@ -158,15 +159,33 @@ class KeyCacheTest {
   }
 
   @Test
-  void invalidationByWorkspaceDropsOnlyThatWorkspacesEntries() {
+  void aSuspendedWorkspacesKeysAreRefusedAtOnceAndRestoredWhenItIsLifted() {
+    var issued = f.userKey("read");
+    assertThat(f.kw.verify(read(issued.secret())).isValid()).isTrue();
+    long cached = f.kw.cache().cachedKeyCount();
+
+    f.kw.tenants().setSuspended(f.workspace.id(), true, "unpaid invoice", Actor.SYSTEM);
+    var refused = f.kw.verify(read(issued.secret()));
+    assertThat(refused.status()).isEqualTo(DecisionStatus.WORKSPACE_SUSPENDED);
+    assertThat(refused.message()).as("the reason is not shown by default").doesNotContain("unpaid");
+    assertThat(f.kw.cache().cachedKey(issued.key().hash()))
+        .as("the key stays cached: only the workspace's standing was dropped, by id").isNotNull();
+    assertThat(f.kw.cache().cachedKeyCount()).isEqualTo(cached);
+
+    f.kw.tenants().setSuspended(f.workspace.id(), false, null, Actor.SYSTEM);
+    assertThat(f.kw.verify(read(issued.secret())).isValid()).isTrue();
+  }
+
+  @Test
+  void invalidationByWorkspaceDropsOnlyThatWorkspacesStanding() {
     var issued = f.userKey("read");
     f.kw.verify(read(issued.secret()));
-    long before = f.kw.cache().cachedKeyCount();
+    assertThat(f.kw.cache().cachedWorkspace(f.workspace.id())).isNotNull();
     f.kw.cache().invalidateWorkspace("ws_someOtherWorkspace0000");
-    assertThat(f.kw.cache().cachedKey(issued.key().hash())).isNotNull();
+    assertThat(f.kw.cache().cachedWorkspace(f.workspace.id())).isNotNull();
     f.kw.cache().invalidateWorkspace(f.workspace.id());
-    assertThat(f.kw.cache().cachedKey(issued.key().hash())).isNull();
-    assertThat(before).isEqualTo(1);
+    assertThat(f.kw.cache().cachedWorkspace(f.workspace.id())).isNull();
+    assertThat(f.kw.cache().cachedKey(issued.key().hash())).isNotNull();
   }
 
   @Test

@@ -24,6 +24,7 @@ final class KeyBuilder {
   private Instant expiresAt;
   private Instant createdAt;
   private boolean enabled = true;
+  private String metadata = "{\"team\":\"core\"}";
 
   private KeyBuilder(String id, Instant createdAt) {
     this.id = id;
@@ -86,6 +87,11 @@ final class KeyBuilder {
     return this;
   }
 
+  KeyBuilder metadata(String json) {
+    this.metadata = json;
+    return this;
+  }
+
   KeyBuilder enabled(boolean enabled) {
     this.enabled = enabled;
     return this;
@@ -93,7 +99,7 @@ final class KeyBuilder {
 
   ApiKey build() {
     return new ApiKey(id, "key " + id, kind, KeyType.SECRET, "live", workspaceId, userId,
-        projectId, scopes, projectIds, List.of("10.0.0.0/8"), List.of(), "{\"team\":\"core\"}",
+        projectId, scopes, projectIds, List.of("10.0.0.0/8"), List.of(), metadata,
         "kw_sk_live", "kw_sk_live_abcd\u2026wxyz", hash, 1, expiresAt, createdAt, "user:usr_test",
         null, null, enabled, null, null);
   }

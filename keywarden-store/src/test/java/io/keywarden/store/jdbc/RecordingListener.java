@@ -50,4 +50,9 @@ final class RecordingListener implements StoreListener {
   public void workspaceChanged(String workspaceId) {
     heard.add("workspace:" + workspaceId);
   }
+
+  @Override
+  public void plansChanged() {
+    heard.add("plans");
+  }
 }

@@ -61,7 +61,8 @@ abstract class StoreContract {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   static final Actor ACTOR = new Actor("user:usr_admin", "203.0.113.7", "contract-test/1.0");
   private static final List<String> TABLES =
-      List.of("audit_events", "api_keys", "memberships", "projects", "users", "workspaces");
+      List.of("idempotency_keys", "plans", "key_metadata", "audit_events", "api_keys", "memberships",
+          "projects", "users", "workspaces");
 
   final MutableClock clock = MutableClock.at(T0);
   final IdGenerator ids = new IdGenerator(clock);
@@ -842,6 +843,207 @@ abstract class StoreContract {
           assertThat(k.field()).isEqualTo("email");
         }));
     assertThat(count("audit_events")).isEqualTo(1);
+  }
+
+  // ---- the provider's own ids and labels ----
+
+  @Test
+  void externalIdsAndMetadataReadBackAndAreFoundByExternalId() {
+    Workspace w = store.createWorkspace("Acme", "free", null, null, "acct_42", Map.of("tier", "gold"), ACTOR);
+    Project p = store.createProject(w.id(), "Web", "site-1", Map.of("region", "eu"), ACTOR);
+    User u = store.createUser("ada@example.com", "Ada", "person-7", Map.of(), ACTOR);
+
+    assertThat(store.workspace(w.id()).orElseThrow().externalId()).isEqualTo("acct_42");
+    assertThat(store.workspace(w.id()).orElseThrow().metadata()).containsExactly(Map.entry("tier", "gold"));
+    assertThat(store.workspaceByExternalId("acct_42")).contains(w);
+    assertThat(store.workspaceByExternalId("acct_43")).isEmpty();
+    assertThat(store.projectsByExternalId("site-1", null, PageRequest.first()).items()).containsExactly(p);
+    assertThat(store.projectsByExternalId("site-1", "ws_other", PageRequest.first()).items()).isEmpty();
+    assertThat(store.userByExternalId("person-7")).contains(u);
+    assertThat(newestEvent().details()).contains("\"external_id\":\"person-7\"");
+  }
+
+  @Test
+  void aDuplicateExternalIdIsAConflictNamingTheField() {
+    Workspace w = store.createWorkspace("Acme", "free", null, null, "acct_1", Map.of(), ACTOR);
+    Workspace other = store.createWorkspace("Globex", "free", null, null, null, Map.of(), ACTOR);
+    store.createProject(w.id(), "Web", "p-1", Map.of(), ACTOR);
+    store.createUser("a@example.com", "A", "u-1", Map.of(), ACTOR);
+
+    for (ThrowingCallable duplicate : List.<ThrowingCallable>of(
+        () -> store.createWorkspace("Again", "free", null, null, "acct_1", Map.of(), ACTOR),
+        () -> store.updateWorkspace(other.id(), null, null, null, false, null,
+            new io.keywarden.store.LabelChange(true, "acct_1", null), ACTOR),
+        () -> store.createProject(w.id(), "Web 2", "p-1", Map.of(), ACTOR),
+        () -> store.createUser("b@example.com", "B", "u-1", Map.of(), ACTOR))) {
+      assertThat(catchThrowable(duplicate)).isInstanceOfSatisfying(KeywardenException.class, k -> {
+        assertThat(k.code()).isEqualTo(ErrorCode.EXTERNAL_ID_TAKEN);
+        assertThat(k.code().httpStatus()).isEqualTo(409);
+        assertThat(k.field()).isEqualTo("external_id");
+      });
+    }
+    // Unique per workspace for projects: another workspace may use the same id.
+    assertThat(store.createProject(other.id(), "Web", "p-1", Map.of(), ACTOR).externalId()).isEqualTo("p-1");
+  }
+
+  @Test
+  void aLabelChangeReplacesOrClearsAndKeepsWhatItDoesNotName() {
+    Workspace w = store.createWorkspace("Acme", "free", null, null, "acct_1", Map.of("a", "1"), ACTOR);
+    Workspace renamed = store.updateWorkspace(w.id(), "Acme 2", null, null, false, null,
+        io.keywarden.store.LabelChange.NONE, ACTOR);
+    assertThat(renamed.externalId()).isEqualTo("acct_1");
+    assertThat(renamed.metadata()).containsEntry("a", "1");
+
+    Workspace cleared = store.updateWorkspace(w.id(), null, null, null, false, null,
+        new io.keywarden.store.LabelChange(true, null, Map.of()), ACTOR);
+    assertThat(cleared.externalId()).isNull();
+    assertThat(cleared.metadata()).isEmpty();
+    assertThat(store.workspace(w.id())).contains(cleared);
+    // The freed id can be taken again.
+    assertThat(store.createWorkspace("B", "free", null, null, "acct_1", Map.of(), ACTOR).externalId())
+        .isEqualTo("acct_1");
+  }
+
+  @Test
+  void keysAreListedByMetadataEqualityAcrossPagesWithAllConditionsAnded() {
+    Workspace w = workspace();
+    User u = member(w);
+    List<String> infraEu = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String team = i % 2 == 0 ? "infra" : "web";
+      String region = i < 5 ? "eu" : "us";
+      ApiKey k = store.insertKey(key().user(w.id(), u.id())
+          .metadata("{\"team\":\"" + team + "\",\"region\":\"" + region + "\",\"n\":" + i + "}").build(), ACTOR);
+      if (team.equals("infra") && region.equals("eu")) {
+        infraEu.add(0, k.id());
+      }
+      clock.advance(Duration.ofMillis(1));
+    }
+    KeyFilter both = KeyFilter.ALL.withMetadata(Map.of("team", "infra", "region", "eu"));
+
+    Page<ApiKey> first = store.keys(both, new PageRequest(2, null, null));
+    Page<ApiKey> second = store.keys(both, new PageRequest(2, first.nextCursor(), null));
+
+    assertThat(first.items()).extracting(ApiKey::id).containsExactlyElementsOf(infraEu.subList(0, 2));
+    assertThat(first.hasMore()).isTrue();
+    assertThat(second.items()).extracting(ApiKey::id).containsExactly(infraEu.get(2));
+    assertThat(second.hasMore()).isFalse();
+    assertThat(second.hasMoreBefore()).isTrue();
+    // Only string values are indexed; a number is not matched by its text.
+    assertThat(store.keys(KeyFilter.ALL.withMetadata(Map.of("n", "1")), PageRequest.first()).items()).isEmpty();
+    assertThat(store.keys(KeyFilter.ALL.withMetadata(Map.of("team", "nobody")), PageRequest.first()).items())
+        .isEmpty();
+  }
+
+  @Test
+  void aKeysMetadataFilterFollowsUpdatesAndRotations() {
+    Workspace w = workspace();
+    User u = member(w);
+    ApiKey k = store.insertKey(key().user(w.id(), u.id()).metadata("{\"team\":\"infra\"}").build(), ACTOR);
+    KeyFilter infra = KeyFilter.ALL.withMetadata(Map.of("team", "infra"));
+    KeyFilter web = KeyFilter.ALL.withMetadata(Map.of("team", "web"));
+
+    store.updateKey(k.id(), new KeyPatch(null, null, null, null, null, null, "{\"team\":\"web\"}", null, false), ACTOR);
+    assertThat(store.keys(infra, PageRequest.first()).items()).isEmpty();
+    assertThat(store.keys(web, PageRequest.first()).items()).extracting(ApiKey::id).containsExactly(k.id());
+
+    ApiKey successor = store.rotateKey(k.id(), key().user(w.id(), u.id()).metadata("{\"team\":\"web\"}").build(),
+        clock.instant(), ACTOR);
+    assertThat(store.keys(web, PageRequest.first()).items()).extracting(ApiKey::id)
+        .containsExactly(successor.id(), k.id());
+    store.deleteWorkspace(w.id(), ACTOR);
+    assertThat(count("key_metadata")).isZero();
+  }
+
+  // ---- suspension ----
+
+  @Test
+  void suspendingAndReinstatingAWorkspaceIsStoredAuditedAndAnnounced() {
+    Workspace w = workspace();
+    listener.clear();
+
+    Workspace suspended = store.setWorkspaceSuspended(w.id(), true, "unpaid invoice", ACTOR);
+    assertThat(suspended.suspended()).isTrue();
+    assertThat(suspended.suspensionReason()).isEqualTo("unpaid invoice");
+    assertThat(newestEvent().action()).isEqualTo("workspace.suspended");
+    assertThat(newestEvent().details()).isEqualTo("{\"reason\":\"unpaid invoice\"}");
+    assertThat(listener.heard()).containsExactly("workspace:" + w.id());
+
+    long events = count("audit_events");
+    store.setWorkspaceSuspended(w.id(), true, "unpaid invoice", ACTOR);
+    assertThat(count("audit_events")).as("a repeat changes nothing").isEqualTo(events);
+
+    Workspace back = store.setWorkspaceSuspended(w.id(), false, null, ACTOR);
+    assertThat(back.suspended()).isFalse();
+    assertThat(back.suspensionReason()).isNull();
+    assertThat(newestEvent().action()).isEqualTo("workspace.reinstated");
+    assertInvalidOrMissing(() -> store.setWorkspaceSuspended("ws_nope", true, null, ACTOR));
+  }
+
+  // ---- plans ----
+
+  @Test
+  void plansAreStoredSeededOnceAndRefusedDeletionWhileInUse() {
+    List<String> added = store.seedPlans(Map.of("free", "[]", "pro", "[{\"name\":\"m\",\"limit\":5,\"window\":\"1m\"}]"),
+        Actor.SYSTEM);
+    assertThat(added).containsExactly("free", "pro");
+    store.putPlan("pro", "[]", ACTOR);
+    assertThat(newestEvent().action()).isEqualTo("plan.updated");
+    assertThat(store.seedPlans(Map.of("pro", "[{}]", "team", "[]"), Actor.SYSTEM)).containsExactly("team");
+    assertThat(store.plan("pro").orElseThrow().policies()).as("a stored plan wins").isEqualTo("[]");
+    assertThat(store.plans()).extracting(io.keywarden.store.StoredPlan::name).containsExactly("free", "pro", "team");
+    Page<io.keywarden.store.StoredPlan> page = store.plans(new PageRequest(2, null, null));
+    assertThat(page.items()).hasSize(2);
+    assertThat(store.plans(new PageRequest(2, page.nextCursor(), null)).items()).hasSize(1);
+
+    store.createWorkspace("Acme", "pro", null, ACTOR);
+    assertThat(catchThrowable(() -> store.deletePlan("pro", ACTOR)))
+        .isInstanceOfSatisfying(KeywardenException.class, k -> assertThat(k.code()).isEqualTo(ErrorCode.CONFLICT));
+    store.deletePlan("team", ACTOR);
+    assertThat(store.plan("team")).isEmpty();
+    assertThat(newestEvent().action()).isEqualTo("plan.deleted");
+    assertThat(listener.heard()).contains("plans");
+  }
+
+  // ---- idempotency ----
+
+  @Test
+  void anIdempotencyKeyIsReservedOnceKeptWithItsAnswerAndSweptAfterItsTime() throws Exception {
+    Instant longAgo = clock.instant().minus(Duration.ofDays(1));
+    assertThat(store.reserveIdempotencyKey("op_1", "k1", "h1", longAgo)).isEmpty();
+    var again = store.reserveIdempotencyKey("op_1", "k1", "h1", longAgo).orElseThrow();
+    assertThat(again.inProgress()).isTrue();
+    assertThat(store.reserveIdempotencyKey("op_2", "k1", "h1", longAgo)).as("per operator key").isEmpty();
+
+    store.completeIdempotencyKey("op_1", "k1", 201, "{\"data\":{}}");
+    var done = store.reserveIdempotencyKey("op_1", "k1", "h2", longAgo).orElseThrow();
+    assertThat(done.status()).isEqualTo(201);
+    assertThat(done.body()).isEqualTo("{\"data\":{}}");
+    assertThat(done.requestHash()).isEqualTo("h1");
+
+    clock.advance(Duration.ofHours(25));
+    assertThat(store.reserveIdempotencyKey("op_1", "k1", "h2", clock.instant().minus(Duration.ofDays(1))))
+        .as("an expired entry is swept").isEmpty();
+
+    store.releaseIdempotencyKey("op_1", "k1");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> reserved = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        reserved.add(pool.submit(() -> store.reserveIdempotencyKey("op_9", "same", "h", longAgo).isEmpty()));
+      }
+      int winners = 0;
+      for (Future<Boolean> f : reserved) {
+        winners += f.get() ? 1 : 0;
+      }
+      assertThat(winners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void assertInvalidOrMissing(ThrowingCallable call) {
+    assertThat(catchThrowable(call)).isInstanceOf(KeywardenException.class);
   }
 
   @Test
