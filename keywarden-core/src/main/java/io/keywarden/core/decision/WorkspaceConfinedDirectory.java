@@ -25,6 +25,11 @@ final class WorkspaceConfinedDirectory implements AccessDirectory {
   }
 
   @Override
+  public WorkspaceStanding findWorkspace(String workspaceId) {
+    return inner.findWorkspace(workspaceId);
+  }
+
+  @Override
   public ResolvedMembership findMembership(String workspaceId, String userId) {
     return inner.findMembership(workspaceId, userId);
   }
