@@ -3,7 +3,7 @@ package io.keywarden.server;
 import io.keywarden.server.api.ApiRouter;
 import io.keywarden.server.config.ConfigException;
 import io.keywarden.server.config.ConfigLoader;
-import io.keywarden.server.config.GatewayConfig;
+import io.keywarden.server.gateway.GatewayConfig;
 import io.keywarden.server.gateway.Gateway;
 import io.keywarden.server.cluster.InvalidationBus;
 import io.keywarden.server.ratelimit.RateLimits;
@@ -74,6 +74,33 @@ public final class KeywardenServer implements AutoCloseable {
    * Stores the configuration file's plans that the store does not have yet; a stored plan wins
    * (it may have been changed through {@code /v1/plans}), and a difference is logged once.
    */
+  /**
+   * The rate limits of a node, built here where the server is wired (the {@code ratelimit} package
+   * knows no backend): the configured backend counting gateway and verify requests (Redis, or this
+   * node's memory), an in-process limiter for the management API, and {@code kw}'s store for
+   * workspace plans. The caller registers the result as a store listener.
+   */
+  static RateLimits rateLimits(Vertx vertx, io.keywarden.server.config.RateLimitConfig config, Keywarden kw) {
+    Clock clock = kw.clock();
+    var local = io.keywarden.core.ratelimit.LocalRateLimiter.builder().clock(clock).maxCounters(config.maxCounters())
+        .quotaLedger(kw.quotaLedger()).build();
+    io.keywarden.server.ratelimit.Limiter limiter;
+    if (config.backend() == io.keywarden.server.config.RateLimitConfig.Backend.REDIS) {
+      var options = io.keywarden.server.ratelimit.redis.RedisLimiter.Options.of(config.redisUrl())
+          .withTimeout(config.redisTimeout())
+          .withOnFailure(config.onFailure() == io.keywarden.server.config.RateLimitConfig.OnFailure.REFUSE
+              ? io.keywarden.server.ratelimit.redis.RedisLimiter.OnFailure.REFUSE
+              : io.keywarden.server.ratelimit.redis.RedisLimiter.OnFailure.LOCAL);
+      limiter = new io.keywarden.server.ratelimit.redis.RedisLimiter(vertx, options, clock, kw.quotaLedger(), local);
+    } else {
+      limiter = new io.keywarden.server.ratelimit.LocalLimiter(local);
+    }
+    var perNode = io.keywarden.core.ratelimit.LocalRateLimiter.builder().clock(clock).build();
+    RateLimits limits = new RateLimits(config, limiter, perNode, kw.store(), clock, kw.model());
+    limits.refreshPlans();
+    return limits;
+  }
+
   private static void seedPlans(Keywarden kw, KeywardenConfig config) {
     var plans = config.rateLimits().plans();
     java.util.Map<String, String> configured = new java.util.TreeMap<>();
@@ -144,7 +171,7 @@ public final class KeywardenServer implements AutoCloseable {
       long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       vertx = vertxStart.join();
       seedPlans(kw, config);
-      RateLimits limits = RateLimits.create(vertx, config.rateLimits(), kw);
+      RateLimits limits = rateLimits(vertx, config.rateLimits(), kw);
       kw.store().addListener(limits);
       InvalidationBus bus = null;
       if (config.rateLimits().backend() == io.keywarden.server.config.RateLimitConfig.Backend.REDIS) {

@@ -1,5 +1,6 @@
 package io.keywarden.server.api;
 
+import io.keywarden.store.cache.CacheOnlyDirectory;
 import io.keywarden.core.ratelimit.RateOutcome;
 import io.keywarden.server.http.Limited;
 import io.keywarden.server.ratelimit.RateLimits;

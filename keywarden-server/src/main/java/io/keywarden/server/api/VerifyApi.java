@@ -1,5 +1,6 @@
 package io.keywarden.server.api;
 
+import io.keywarden.store.cache.CacheOnlyDirectory;
 import io.keywarden.core.errors.ErrorCode;
 import io.keywarden.core.ratelimit.RatePolicy;
 import io.keywarden.core.ratelimit.RateSubject;

@@ -1,5 +1,6 @@
 package io.keywarden.server.config;
 
+import io.keywarden.server.gateway.GatewayConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -151,7 +152,7 @@ public final class ConfigLoader {
         showSuspensionReason);
     AccessModel model = accessModel(root.get("access"));
     CacheSettings cache = cache(root.get("cache"));
-    GatewayConfig gateway = GatewayConfig.parse(root.get("gateway"), model.scopes());
+    GatewayConfig gateway = GatewaySection.parse(root.get("gateway"), model.scopes());
     RateLimitConfig rateLimits = RateLimitConfig.parse(root.get("rate_limits"), model);
     String redisUrl = env.get("KEYWARDEN_REDIS_URL");
     if (redisUrl != null && !redisUrl.isBlank()) {
@@ -167,7 +168,7 @@ public final class ConfigLoader {
    */
   public static GatewayConfig loadGateway(Path file, io.keywarden.core.scopes.ScopeVocabulary vocabulary) {
     JsonNode tree = readYaml(file);
-    return GatewayConfig.parse(new ConfigNode(tree, "").get("gateway"), vocabulary);
+    return GatewaySection.parse(new ConfigNode(tree, "").get("gateway"), vocabulary);
   }
 
   private static JsonNode readYaml(Path file) {

@@ -1,5 +1,6 @@
 package io.keywarden.server.config;
 
+import io.keywarden.server.gateway.GatewayConfig;
 import io.keywarden.core.keys.SecretRing;
 import io.keywarden.core.policy.AccessModel;
 import io.keywarden.store.cache.CacheSettings;

@@ -43,7 +43,7 @@ public record RateLimitConfig(
     RatePolicy failedAuth,
     RatePolicy management,
     RatePlans plans,
-    int maxCounters) {
+    int maxCounters) implements io.keywarden.server.ratelimit.RateLimitSettings {
 
   /** Where counters live. */
   public enum Backend {
@@ -274,6 +274,12 @@ public record RateLimitConfig(
       out.add(policy);
     }
     return out;
+  }
+
+  @Override
+  public List<RatePolicy> readPlanPolicies(com.fasterxml.jackson.databind.JsonNode policies, String path,
+      AccessModel model, RatePlans configured) {
+    return planPolicies(policies, path, model, configured);
   }
 
   /** Policies in the form {@link #planPolicies} reads (and the configuration file uses). */

@@ -29,6 +29,12 @@ public interface Limiter extends AutoCloseable {
   /** {@code local} or {@code redis}: for health output and metrics. */
   String backend();
 
+  /**
+   * Marks a failure that means the backend could not answer (an outage set to refuse): expected,
+   * answered {@code 503 rate_limit_unavailable} and not logged as a bug.
+   */
+  interface Unavailable {}
+
   /** Releases connections and timers; idempotent. */
   @Override
   void close();

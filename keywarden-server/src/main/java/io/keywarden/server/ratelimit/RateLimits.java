@@ -11,7 +11,6 @@ import io.keywarden.core.ratelimit.RatePlans;
 import io.keywarden.core.ratelimit.RatePolicy;
 import io.keywarden.core.ratelimit.RateSubject;
 import io.keywarden.core.tenancy.Workspace;
-import io.keywarden.server.config.RateLimitConfig;
 import io.keywarden.store.Store;
 import io.keywarden.store.StoreListener;
 import io.keywarden.store.ratelimit.RateLimitOverride;
@@ -44,7 +43,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   /** Most client IPs remembered as blocked at once; beyond, the limiter alone still rejects. */
   static final int MAX_BLOCKED = 100_000;
 
-  private final RateLimitConfig config;
+  private final RateLimitSettings config;
   private final Limiter limiter;
   private final LocalRateLimiter perNode;
   private final Store store;
@@ -69,7 +68,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
    * @param perNode counts management API calls on this node (the management API decides
    *     synchronously, on worker threads and on the event loop alike)
    */
-  public RateLimits(RateLimitConfig config, Limiter limiter, LocalRateLimiter perNode, Store store, Clock clock) {
+  public RateLimits(RateLimitSettings config, Limiter limiter, LocalRateLimiter perNode, Store store, Clock clock) {
     this(config, limiter, perNode, store, clock, null);
   }
 
@@ -77,7 +76,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
    * As above; with {@code model}, plans stored through the plans API are read ({@link
    * #refreshPlans}).
    */
-  public RateLimits(RateLimitConfig config, Limiter limiter, LocalRateLimiter perNode, Store store,
+  public RateLimits(RateLimitSettings config, Limiter limiter, LocalRateLimiter perNode, Store store,
       Clock clock, io.keywarden.core.policy.AccessModel model) {
     this.config = Objects.requireNonNull(config, "config");
     this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -93,33 +92,6 @@ public final class RateLimits implements StoreListener, AutoCloseable {
     this.headers = config.headers();
     this.failedAuth = config.failedAuth() == null ? List.of() : List.of(config.failedAuth());
     this.management = config.management() == null ? List.of() : List.of(config.management());
-  }
-
-  /**
-   * The rate limits of a node: the configured backend counting gateway and verify requests, an
-   * in-process limiter for the management API, and {@code kw}'s store for workspace plans. The
-   * caller registers the result as a store listener.
-   */
-  public static RateLimits create(io.vertx.core.Vertx vertx, RateLimitConfig config,
-      io.keywarden.store.service.Keywarden kw) {
-    Clock clock = kw.clock();
-    LocalRateLimiter local = LocalRateLimiter.builder().clock(clock).maxCounters(config.maxCounters())
-        .quotaLedger(kw.quotaLedger()).build();
-    Limiter limiter;
-    if (config.backend() == RateLimitConfig.Backend.REDIS) {
-      var options = io.keywarden.server.ratelimit.redis.RedisLimiter.Options.of(config.redisUrl())
-          .withTimeout(config.redisTimeout())
-          .withOnFailure(config.onFailure() == RateLimitConfig.OnFailure.REFUSE
-              ? io.keywarden.server.ratelimit.redis.RedisLimiter.OnFailure.REFUSE
-              : io.keywarden.server.ratelimit.redis.RedisLimiter.OnFailure.LOCAL);
-      limiter = new io.keywarden.server.ratelimit.redis.RedisLimiter(vertx, options, clock, kw.quotaLedger(), local);
-    } else {
-      limiter = new LocalLimiter(local);
-    }
-    LocalRateLimiter perNode = LocalRateLimiter.builder().clock(clock).build();
-    RateLimits limits = new RateLimits(config, limiter, perNode, kw.store(), clock, kw.model());
-    limits.refreshPlans();
-    return limits;
   }
 
   /**
@@ -141,7 +113,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
       try {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stored.policies());
         b.plan(new io.keywarden.core.ratelimit.Plan(stored.name(),
-            RateLimitConfig.planPolicies(tree, "plans." + stored.name(), m, configured)));
+            config.readPlanPolicies(tree, "plans." + stored.name(), m, configured)));
         done.add(stored.name());
       } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
         LOG.warn("stored plan \"{}\" cannot be used and is skipped: {}", stored.name(), e.getMessage());
@@ -180,7 +152,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   }
 
   /** The configuration in force. */
-  public RateLimitConfig config() {
+  public RateLimitSettings config() {
     return config;
   }
 

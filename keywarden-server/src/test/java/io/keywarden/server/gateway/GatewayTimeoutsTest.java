@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keywarden.core.routes.RouteMatch;
 import io.keywarden.server.config.ConfigLoader;
-import io.keywarden.server.config.GatewayConfig;
 import io.keywarden.server.testing.ServerHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -7,7 +7,8 @@ import io.keywarden.core.errors.ErrorCode;
  * refuse rather than decide locally: the request is answered {@code 503 rate_limit_unavailable}.
  * Carries no stack trace: it is an expected outcome during an outage, not a bug.
  */
-public final class RateLimitUnavailableException extends RuntimeException {
+public final class RateLimitUnavailableException extends RuntimeException
+    implements io.keywarden.server.ratelimit.Limiter.Unavailable {
   /** The catalogue error this refusal is answered with. */
   public static final ErrorCode ERROR = ErrorCode.RATE_LIMIT_UNAVAILABLE;
 

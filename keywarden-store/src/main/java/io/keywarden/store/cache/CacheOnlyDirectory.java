@@ -1,11 +1,10 @@
-package io.keywarden.server.api;
+package io.keywarden.store.cache;
 
 import io.keywarden.core.decision.AccessDirectory;
 import io.keywarden.core.decision.ProjectRef;
 import io.keywarden.core.decision.ResolvedKey;
 import io.keywarden.core.decision.ResolvedMembership;
 import io.keywarden.core.keys.KeyHash;
-import io.keywarden.store.cache.KeyCache;
 import java.util.Optional;
 
 /**

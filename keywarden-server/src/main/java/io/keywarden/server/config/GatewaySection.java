@@ -12,6 +12,7 @@ import io.keywarden.core.scopes.ScopeVocabulary;
 import io.keywarden.server.gateway.ErrorStyle;
 import io.keywarden.server.gateway.IdentityHeaders;
 import io.keywarden.server.gateway.PathRewrite;
+import io.keywarden.server.gateway.GatewayConfig;
 import io.keywarden.server.gateway.Upstream;
 import java.net.URI;
 import java.time.Duration;
@@ -24,71 +25,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code gateway:} section of the configuration: upstreams, routes, error styles, the
- * identity header prefix and the trusted proxies. Parsed on start and again on every reload, each
- * problem a {@link ConfigException} naming the setting as the file spells it.
- *
- * <pre>
- * gateway:
- *   identity_header_prefix: X-Keywarden-
- *   trusted_proxies: [10.0.0.0/8]
- *   error_style: envelope                 # the default style of routes that name none
- *   error_styles:                         # named text styles
- *     nomacms: {bodies: {400: "Project header missing.", 403: "Forbidden", 404: "Project not found."}}
- *   upstreams:
- *     default: {url: "http://127.0.0.1:9000", connect_timeout_ms: 2000, response_timeout_ms: 30000, pool_size: 64}
- *   routes:
- *     - {path: /v1/reports, methods: [GET], response_timeout_ms: 120000}   # overrides the upstream's
- *     - path: /v1/applications/{id}/deployments
- *       methods: [POST]
- *       scopes: [deploy]                  # all of; or a list of lists for alternatives
- *       project: {header: X-Nodion-Project, selection: default_fallback}
- * </pre>
+ * Reads the {@code gateway:} section of the configuration into the gateway's {@link
+ * GatewayConfig}: on start and again on every reload, each problem a {@link ConfigException}
+ * naming the setting as the file spells it.
  */
-public record GatewayConfig(
-    List<Upstream> upstreams,
-    RouteTable routes,
-    Map<String, ErrorStyle> errorStyles,
-    String defaultErrorStyle,
-    IdentityHeaders identity,
-    List<CidrBlock> trustedProxies,
-    Map<Route, Upstream.Timeouts> routeTimeouts,
-    Map<Route, PathRewrite> rewrites) {
-
-  /** No routes: the gateway answers 404 to everything. */
-  public static GatewayConfig empty() {
-    return new GatewayConfig(List.of(), RouteTable.EMPTY, builtInStyles(), Route.ERROR_STYLE_ENVELOPE,
-        new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX), List.of(), Map.of(), Map.of());
-  }
-
-  /** The timeouts {@code route} overrides (each filled from its upstream); {@code null} when none. */
-  public Upstream.Timeouts timeouts(Route route) {
-    return routeTimeouts.isEmpty() ? null : routeTimeouts.get(route);
-  }
-
-  /** How {@code route} rewrites the path it forwards ({@link PathRewrite#NONE} when it does not). */
-  public PathRewrite rewrite(Route route) {
-    PathRewrite r = rewrites.isEmpty() ? null : rewrites.get(route);
-    return r == null ? PathRewrite.NONE : r;
-  }
-
-  /** The style of this name (routes are checked at load, so it exists). */
-  public ErrorStyle style(String name) {
-    ErrorStyle s = errorStyles.get(name == null ? defaultErrorStyle : name);
-    return s == null ? ErrorStyle.ENVELOPE : s;
-  }
-
-  private static Map<String, ErrorStyle> builtInStyles() {
-    Map<String, ErrorStyle> m = new HashMap<>();
-    m.put(Route.ERROR_STYLE_ENVELOPE, ErrorStyle.ENVELOPE);
-    m.put(Route.ERROR_STYLE_PROBLEM, ErrorStyle.PROBLEM);
-    m.put(Route.ERROR_STYLE_TEXT, ErrorStyle.text(Map.of()));
-    return m;
-  }
+final class GatewaySection {
+  private GatewaySection() {}
 
   static GatewayConfig parse(ConfigNode g, ScopeVocabulary vocabulary) {
     if (g.isMissing()) {
-      return empty();
+      return GatewayConfig.empty();
     }
     g.onlyKeys(Set.of("identity_header_prefix", "trusted_proxies", "error_style", "error_styles", "upstreams", "routes"));
     IdentityHeaders identity;
@@ -105,7 +51,7 @@ public record GatewayConfig(
         throw new ConfigException(p.path(), "is not an IP address or CIDR block");
       }
     }
-    Map<String, ErrorStyle> styles = builtInStyles();
+    Map<String, ErrorStyle> styles = GatewayConfig.builtInStyles();
     for (Map.Entry<String, ConfigNode> e : g.get("error_styles").entries().entrySet()) {
       ConfigNode s = e.getValue().onlyKeys(Set.of("bodies"));
       Map<Integer, String> bodies = new LinkedHashMap<>();
