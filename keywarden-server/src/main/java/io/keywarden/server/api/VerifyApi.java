@@ -2,8 +2,6 @@ package io.keywarden.server.api;
 
 import io.keywarden.store.cache.CacheOnlyDirectory;
 import io.keywarden.core.errors.ErrorCode;
-import io.keywarden.core.ratelimit.RatePolicy;
-import io.keywarden.core.ratelimit.RateSubject;
 import io.keywarden.server.ratelimit.RateLimits;
 
 import io.keywarden.core.decision.AccessDirectory;
@@ -51,7 +49,7 @@ final class VerifyApi extends Endpoint {
   VerifyApi(Keywarden kw, OperatorAuth auth, Vertx vertx, RateLimits limits) {
     super(kw, auth);
     this.vertx = vertx;
-    this.limits = limits;
+    this.limits = limits == null ? RateLimits.none() : limits;
     this.cacheOnly = new CacheOnlyDirectory(kw.cache());
   }
 
@@ -95,7 +93,7 @@ final class VerifyApi extends Endpoint {
   /** Counts a valid key's request against its rate limits (the route group's), then answers. */
   private void answer(RoutingContext ctx, Verdict v) {
     Decision d = v.decision();
-    if (limits == null || !d.isValid()) {
+    if (!d.isValid()) {
       kw.markUsed(d);
       Responses.body(ctx, 200, Views.decisionBody(d));
       return;
@@ -113,23 +111,35 @@ final class VerifyApi extends Endpoint {
       });
       return;
     }
-    RateSubject subject = RateLimits.subject(d, v.ip(), v.routeGroup());
-    List<RatePolicy> policies = limits.policies(w, d.key(), subject);
-    if (policies.isEmpty()) {
-      kw.markUsed(d);
-      Responses.body(ctx, 200, Views.decisionBody(d));
-      return;
-    }
-    limits.check(policies, subject).onComplete(ar -> {
-      if (ar.succeeded()) {
-        if (ar.result().allowed()) {
-          kw.markUsed(d); // a request refused by a rate limit is not a use of the key
-        }
-        Responses.body(ctx, 200, Views.decisionBody(d, ar.result()));
-      } else {
-        ctx.fail(new KeywardenException(ErrorCode.RATE_LIMIT_UNAVAILABLE, "Rate limits cannot be checked right now."));
+    limits.admit(w, d, v.ip(), v.routeGroup(), new Admitting(ctx, d), admittedHandler);
+  }
+
+  /** A valid key's request waiting for {@link RateLimits#admit}. */
+  private record Admitting(RoutingContext ctx, Decision decision) {}
+
+  private final RateLimits.Admitted<Admitting> admittedHandler = this::admitted;
+
+  /**
+   * The limits' answer: the decision with the limit's state (a refused request is still a 200
+   * answer, {@code valid: true} with the rate outcome); a request refused by a rate limit is not a
+   * use of the key.
+   */
+  private void admitted(Admitting a, RateLimits.Admission admission, io.keywarden.core.ratelimit.RateOutcome o,
+      boolean later) {
+    Decision d = a.decision();
+    switch (admission) {
+      case UNLIMITED -> {
+        kw.markUsed(d);
+        Responses.body(a.ctx(), 200, Views.decisionBody(d));
       }
-    });
+      case ALLOWED -> {
+        kw.markUsed(d);
+        Responses.body(a.ctx(), 200, Views.decisionBody(d, o));
+      }
+      case REFUSED -> Responses.body(a.ctx(), 200, Views.decisionBody(d, o));
+      case UNAVAILABLE -> a.ctx().fail(
+          new KeywardenException(ErrorCode.RATE_LIMIT_UNAVAILABLE, "Rate limits cannot be checked right now."));
+    }
   }
 
   /** What the body asks: the verification and the route group whose limits apply. */
@@ -155,7 +165,7 @@ final class VerifyApi extends Endpoint {
   private Verdict decide(Caller caller, Asked asked, AccessDirectory directory, boolean mayBlock) {
     Decision d = kw.decide(asked.request(), directory.within(caller.workspaceId())); // its use is recorded once the limits allow it
     RateLimits.WorkspaceLimits w = null;
-    if (limits != null && d.isValid()) {
+    if (d.isValid()) {
       w = limits.cachedWorkspace(d.key().workspaceId());
       if (w == null && mayBlock) {
         w = limits.loadWorkspace(d.key().workspaceId());

@@ -33,15 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's per-request work, assembled in one place and read top to bottom in {@link
- * #handle}: match the route, extract the credential, resolve the client's address, verify the key
- * (client IP and origin, project, allow-list, scopes: the decision engine's order), rate limits
- * and quotas (last, counted only when everything else passed; all applicable policies or none),
- * forward with the caller's identity, and the decision is recorded (counts and last use) by {@link
- * Keywarden#verify}.
+ * The gateway's per-request work as a chain of named {@link Stage}s over one {@link Exchange} per
+ * request, assembled in one place ({@link #chain}) and read top to bottom: route (request target
+ * checks, CORS preflight, route match), credential, client address, decide (client IP and origin,
+ * project, allow-list, scopes: the decision engine's order), limit (rate limits and quotas through
+ * {@link RateLimits#admit}: last, counted only when everything else passed; all applicable
+ * policies or none), forward with the caller's identity, and record (the key's last use, never
+ * for a refused request). Each stage continues, answers, or continues asynchronously and resumes
+ * the chain when its work completes.
  *
  * <p>A client IP that has used up its failed-authentication budget is refused with 429 before its
- * credential is looked at; each 401 other than a missing key counts against that budget.
+ * credential is looked up in the store; each 401 other than a missing key counts against that
+ * budget.
  *
  * <p>The verification runs on the event loop against the cache only; when something must be read
  * from the store, the same verification moves to a worker thread and the chain continues when it
@@ -56,7 +59,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
    * What a reload swaps as one: the configuration, the forwarder for its upstreams, and per route
    * what forwarding needs computed once ({@link RoutePlan}).
    */
-  private record State(GatewayConfig config, Forwarder forwarder, ClientAddress clients,
+  record State(GatewayConfig config, Forwarder forwarder, ClientAddress clients,
       Map<Route, RoutePlan> plans) {}
 
   /**
@@ -65,7 +68,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
    * is a query parameter, aligned with the route's sources ({@code null} for the others); those
    * names again when the route strips its credential (else none); and the path rewrite.
    */
-  private record RoutePlan(Set<String> strippedHeaders, String[] queryNames, String[] strippedQueryNames,
+  record RoutePlan(Set<String> strippedHeaders, String[] queryNames, String[] strippedQueryNames,
       PathRewrite rewrite) {}
 
   private static final String[] NO_NAMES = new String[0];
@@ -79,14 +82,14 @@ public final class Gateway implements Handler<HttpServerRequest> {
 
   /** A gateway without rate limits. */
   public Gateway(Vertx vertx, Keywarden kw, GatewayConfig config) {
-    this(vertx, kw, config, null);
+    this(vertx, kw, config, RateLimits.none());
   }
 
-  /** A gateway that enforces {@code limits} ({@code null}: none). */
+  /** A gateway that enforces {@code limits} ({@code null} or {@link RateLimits#none()}: none). */
   public Gateway(Vertx vertx, Keywarden kw, GatewayConfig config, RateLimits limits) {
     this.vertx = vertx;
     this.kw = kw;
-    this.limits = limits;
+    this.limits = limits == null ? RateLimits.none() : limits;
     this.cacheOnly = new CacheOnlyDirectory(kw.cache());
     state.set(stateOf(config));
   }
@@ -152,198 +155,255 @@ public final class Gateway implements Handler<HttpServerRequest> {
     return state.get().config();
   }
 
+  // ---- The chain ---------------------------------------------------------------------------
+
+  /**
+   * The stages every request passes, in order. Each fills the {@link Exchange} for the ones after
+   * it and answers {@link Stage.Outcome#CONTINUE}, {@link Stage.Outcome#ANSWERED} (it refused or
+   * answered the request) or {@link Stage.Outcome#ASYNC} (it resumes the chain when its work
+   * completes). Bound once, so running them allocates nothing.
+   */
+  private final Stage[] chain = {
+      this::route,          // request target checks, CORS preflight, route match, error style
+      this::credential,     // the key from the route's credential sources
+      this::clientAddress,  // the client's IP behind trusted proxies
+      this::decide,         // the decision engine (cache first, a worker on a miss)
+      this::limit,          // rate limits and quotas: last, counted only when all else passed
+      this::forward,        // to the upstream with the caller's identity
+      this::record,         // the key's last use (observability adds its records here)
+  };
+
   @Override
   public void handle(HttpServerRequest req) {
     req.pause();
-    State s = state.get();
+    proceed(new Exchange(req, state.get()));
+  }
+
+  /** Runs the stages from {@link Exchange#next} until one answers or continues elsewhere. */
+  private void proceed(Exchange x) {
+    while (x.next < chain.length) {
+      if (chain[x.next++].run(x) != Stage.Outcome.CONTINUE) {
+        return;
+      }
+    }
+  }
+
+  // ---- Route -------------------------------------------------------------------------------
+
+  private Stage.Outcome route(Exchange x) {
+    HttpServerRequest req = x.request;
+    State s = x.state;
     String problem = RequestTarget.problem(req);
     if (problem != null) {
       refuseTarget(req, s, problem);
-      return;
+      return Stage.Outcome.ANSWERED;
     }
     if (isPreflight(req)) {
       preflight(req, s);
-      return;
+      return Stage.Outcome.ANSWERED;
     }
     RouteMatch match = s.config().routes().match(req.method().name(), host(req), RequestTarget.path(req));
     if (!(match instanceof RouteMatch.Matched matched)) {
       refuseUnmatched(req, s, match);
-      return;
+      return Stage.Outcome.ANSWERED;
     }
-    Route route = matched.route();
-    ErrorStyle style = s.config().style(route.errorStyle());
-    ClientAddress.Resolved client = s.clients().resolve(req);
-    if (route.authentication() == Authentication.NONE) {
-      limitAnonymous(req, s, route, client, style);
-      return;
-    }
-    // A client over its failed-authentication budget is still served with a valid key the cache
-    // knows (the budget limits failures), but gets no store lookups.
-    RateOutcome blocked = limits == null ? null : limits.blocked(client.client());
-    VerifyRequest vr = new VerifyRequest(credential(req, route, s.plans().get(route)), projectId(req, route, matched),
-        route.project().selection(), route.requirementFor(req.method().name()), client.client(),
-        req.getHeader("Origin"), route.isPublic());
-    try {
-      decided(req, s, route, client, style, kw.decide(vr, cacheOnly));
-    } catch (CacheOnlyDirectory.CacheMiss miss) {
-      if (blocked != null) {
-        tooMany(req, style, blocked);
-        return;
-      }
-      vertx.executeBlocking(() -> {
-        Decision d = kw.decide(vr, kw.cache());
-        if (limits != null && d.isValid()) {
-          limits.loadWorkspace(d.key().workspaceId()); // while on a worker anyway
-        }
-        return d;
-      }, false).onComplete(ar -> {
-        if (ar.succeeded()) {
-          decided(req, s, route, client, style, ar.result());
-        } else {
-          LOG.error("verification failed for {} {}", req.method(), route.id(), ar.cause());
-          req.resume();
-          style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Keys cannot be checked right now.", null);
-        }
-      });
-    }
+    x.match = matched;
+    x.route = matched.route();
+    x.plan = s.plans().get(x.route);
+    x.style = s.config().style(x.route.errorStyle());
+    return Stage.Outcome.CONTINUE;
   }
 
-  /** After the decision: deny, or pass anonymously (optional routes), or limit and forward. */
-  private void decided(HttpServerRequest req, State s, Route route, ClientAddress.Resolved client,
-      ErrorStyle style, Decision d) {
+  // ---- Credential --------------------------------------------------------------------------
+
+  /** Read for the decision, and for the forwarded target when the route strips a query credential. */
+  private Stage.Outcome credential(Exchange x) {
+    if (x.route.authentication() != Authentication.NONE || x.route.stripCredential()) {
+      x.credential = credential(x.request, x.route, x.plan);
+    }
+    return Stage.Outcome.CONTINUE;
+  }
+
+  // ---- Client address ----------------------------------------------------------------------
+
+  private Stage.Outcome clientAddress(Exchange x) {
+    x.client = x.state.clients().resolve(x.request);
+    return Stage.Outcome.CONTINUE;
+  }
+
+  // ---- Decide ------------------------------------------------------------------------------
+
+  /**
+   * Verifies the key against the cache on the event loop; on a cache miss the same verification
+   * runs on a worker (which also loads the workspace's limits, being there) and the chain resumes
+   * when it returns. A route without authentication continues without a decision.
+   */
+  private Stage.Outcome decide(Exchange x) {
+    Route route = x.route;
+    if (route.authentication() == Authentication.NONE) {
+      return Stage.Outcome.CONTINUE;
+    }
+    HttpServerRequest req = x.request;
+    // A client over its failed-authentication budget is still served with a valid key the cache
+    // knows (the budget limits failures), but gets no store lookups.
+    x.blocked = limits.blocked(x.client.client());
+    x.verify = new VerifyRequest(x.credential, projectId(req, route, x.match), route.project().selection(),
+        route.requirementFor(req.method().name()), x.client.client(), req.getHeader("Origin"), route.isPublic());
+    Decision d;
+    try {
+      d = kw.decide(x.verify, cacheOnly);
+    } catch (CacheOnlyDirectory.CacheMiss miss) {
+      if (x.blocked != null) {
+        tooMany(x, x.blocked);
+        return Stage.Outcome.ANSWERED;
+      }
+      vertx.executeBlocking(() -> {
+        Decision decided = kw.decide(x.verify, kw.cache());
+        if (decided.isValid()) {
+          limits.loadWorkspace(decided.key().workspaceId()); // while on a worker anyway
+        }
+        return decided;
+      }, false).onComplete(ar -> {
+        if (ar.failed()) {
+          LOG.error("verification failed for {} {}", req.method(), route.id(), ar.cause());
+          req.resume();
+          x.style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Keys cannot be checked right now.", null);
+        } else if (judge(x, ar.result()) == Stage.Outcome.CONTINUE) {
+          proceed(x);
+        }
+      });
+      return Stage.Outcome.ASYNC;
+    }
+    return judge(x, d);
+  }
+
+  /** The decision taken: deny, or go on anonymously (optional routes), or go on with the key. */
+  private Stage.Outcome judge(Exchange x, Decision d) {
+    Route route = x.route;
     if (!d.isValid()) {
       if (d.status() == DecisionStatus.MISSING && route.authentication() == Authentication.OPTIONAL) {
-        limitAnonymous(req, s, route, client, style);
-        return;
+        return Stage.Outcome.CONTINUE; // without a decision: limited and forwarded as anonymous
       }
-      if (limits != null && RateLimits.isFailedAuthentication(d.status())) {
-        whenDone(limits.failedAuthentication(client.client()), ar -> {
+      if (RateLimits.isFailedAuthentication(d.status())) {
+        Future<RateOutcome> f = limits.failedAuthentication(x.client.client());
+        whenDone(f, ar -> {
           if (ar.succeeded() && !ar.result().allowed()) {
-            tooMany(req, style, ar.result());
+            tooMany(x, ar.result());
             return;
           }
           if (ar.succeeded()) {
-            limits.writeHeaders(req.response().headers(), ar.result());
+            limits.writeHeaders(x.request.response().headers(), ar.result());
           }
-          deny(req, route, style, d.status(), d);
+          deny(x.request, route, x.style, d.status(), d);
         });
-        return;
+        return f.isComplete() ? Stage.Outcome.ANSWERED : Stage.Outcome.ASYNC;
       }
-      denyWithLimits(req, route, client, style, d.status(), d);
-      return;
+      return denyWithLimits(x, d.status(), d);
     }
     if (!route.accepts(d.key().type())) {
-      denyWithLimits(req, route, client, style, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
-      return;
+      return denyWithLimits(x, DecisionStatus.PUBLISHABLE_NOT_ALLOWED, d);
     }
-    // Rate limits and quotas: last, after every other check passed.
-    if (limits != null) {
-      String workspace = d.key().workspaceId();
-      RateLimits.WorkspaceLimits w = limits.cachedWorkspace(workspace);
-      if (w != null) {
-        limit(req, s, route, d, client, style, w);
-      } else {
-        vertx.executeBlocking(() -> limits.loadWorkspace(workspace), false).onComplete(ar -> {
-          if (ar.succeeded()) {
-            limit(req, s, route, d, client, style, ar.result());
-          } else {
-            LOG.error("plan lookup failed for workspace {}", workspace, ar.cause());
-            req.resume();
-            style.write(req.response(), ErrorCode.SERVICE_UNAVAILABLE, "Rate limits cannot be checked right now.", null);
-          }
-        });
-      }
-      return;
-    }
-    pass(req, s, route, d, client, style);
+    x.decision = d;
+    return Stage.Outcome.CONTINUE;
   }
 
   /**
    * A refusal of a known key (403, 404, 400): the answer still carries the key's rate-limit state,
    * read without counting (refused requests never count), when its workspace's limits are cached.
    */
-  private void denyWithLimits(HttpServerRequest req, Route route, ClientAddress.Resolved client, ErrorStyle style,
-      DecisionStatus status, Decision d) {
-    if (limits != null && d.key() != null) {
+  private Stage.Outcome denyWithLimits(Exchange x, DecisionStatus status, Decision d) {
+    HttpServerRequest req = x.request;
+    if (d.key() != null) {
       RateLimits.WorkspaceLimits w = limits.cachedWorkspace(d.key().workspaceId());
       if (w != null) {
-        RateSubject subject = RateLimits.subject(d, client.client(), route.group());
+        RateSubject subject = RateLimits.subject(d, x.client.client(), x.route.group());
         List<RatePolicy> policies = limits.policies(w, d.key(), subject);
         if (!policies.isEmpty()) {
-          whenDone(limits.peek(policies, subject), ar -> {
+          Future<RateOutcome> f = limits.peek(policies, subject);
+          whenDone(f, ar -> {
             if (ar.succeeded()) {
               limits.writeHeaders(req.response().headers(), ar.result());
             }
-            deny(req, route, style, status, d);
+            deny(req, x.route, x.style, status, d);
           });
-          return;
+          return f.isComplete() ? Stage.Outcome.ANSWERED : Stage.Outcome.ASYNC;
         }
       }
     }
-    deny(req, route, style, status, d);
+    deny(req, x.route, x.style, status, d);
+    return Stage.Outcome.ANSWERED;
   }
 
-  /** Counts an accepted request against every policy that applies to it, then passes or refuses it. */
-  private void limit(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
-      ErrorStyle style, RateLimits.WorkspaceLimits w) {
-    RateSubject subject = RateLimits.subject(d, client.client(), route.group());
-    List<RatePolicy> policies = limits.policies(w, d.key(), subject);
-    if (policies.isEmpty()) {
-      pass(req, s, route, d, client, style);
-      return;
-    }
-    whenDone(limits.check(policies, subject), ar -> limited(req, s, route, d, client, style, ar));
-  }
+  // ---- Limit -------------------------------------------------------------------------------
 
-  /** A request without a key: the common policies that count it (per client IP, say), then forward. */
-  private void limitAnonymous(HttpServerRequest req, State s, Route route, ClientAddress.Resolved client,
-      ErrorStyle style) {
-    if (limits == null) {
-      forward(req, s, route, null, client, style);
-      return;
-    }
-    RateSubject subject = RateLimits.anonymous(client.client(), route.group());
-    List<RatePolicy> policies = limits.anonymousPolicies(subject);
-    if (policies.isEmpty()) {
-      forward(req, s, route, null, client, style);
-      return;
-    }
-    whenDone(limits.check(policies, subject), ar -> limited(req, s, route, null, client, style, ar));
-  }
-
-  private void limited(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
-      ErrorStyle style, AsyncResult<RateOutcome> ar) {
-    if (ar.failed()) {
-      if (!(ar.cause() instanceof io.keywarden.server.ratelimit.redis.RateLimitUnavailableException)) {
-        LOG.warn("rate limits could not be checked for route {}: {}", route.id(), ar.cause().toString());
+  /**
+   * Rate limits and quotas, after every other check passed: {@link RateLimits#admit} for the key
+   * (its workspace's limits read on a worker first if not cached) or, without a key, for the
+   * client.
+   */
+  private Stage.Outcome limit(Exchange x) {
+    Decision d = x.decision;
+    RateLimits.WorkspaceLimits w = null;
+    if (d != null) {
+      String workspace = d.key().workspaceId();
+      w = limits.cachedWorkspace(workspace);
+      if (w == null) {
+        vertx.executeBlocking(() -> limits.loadWorkspace(workspace), false).onComplete(ar -> {
+          if (ar.succeeded()) {
+            if (limits.admit(ar.result(), d, x.client.client(), x.route.group(), x, admitted)
+                && x.admitted == Stage.Outcome.CONTINUE) {
+              proceed(x);
+            }
+          } else {
+            LOG.error("plan lookup failed for workspace {}", workspace, ar.cause());
+            x.request.resume();
+            x.style.write(x.request.response(), ErrorCode.SERVICE_UNAVAILABLE,
+                "Rate limits cannot be checked right now.", null);
+          }
+        });
+        return Stage.Outcome.ASYNC;
       }
-      req.resume();
-      style.write(req.response(), ErrorCode.RATE_LIMIT_UNAVAILABLE, "Rate limits cannot be checked right now.",
-          null);
-      return;
     }
-    RateOutcome o = ar.result();
-    if (!o.allowed()) {
-      tooMany(req, style, o);
-      return;
+    return limits.admit(w, d, x.client.client(), x.route.group(), x, admitted) ? x.admitted : Stage.Outcome.ASYNC;
+  }
+
+  private final RateLimits.Admitted<Exchange> admitted = this::admitted;
+
+  /** The answer of {@link RateLimits#admit}: go on (with the limit's headers), 429, or 503. */
+  private void admitted(Exchange x, RateLimits.Admission admission, RateOutcome o, boolean later) {
+    switch (admission) {
+      case UNLIMITED -> x.admitted = Stage.Outcome.CONTINUE;
+      case ALLOWED -> {
+        x.rate = o;
+        limits.writeHeaders(x.request.response().headers(), o);
+        x.admitted = Stage.Outcome.CONTINUE;
+      }
+      case REFUSED -> {
+        tooMany(x, o);
+        x.admitted = Stage.Outcome.ANSWERED;
+      }
+      case UNAVAILABLE -> {
+        x.request.resume();
+        x.style.write(x.request.response(), ErrorCode.RATE_LIMIT_UNAVAILABLE,
+            "Rate limits cannot be checked right now.", null);
+        x.admitted = Stage.Outcome.ANSWERED;
+      }
     }
-    limits.writeHeaders(req.response().headers(), o);
-    if (d == null) {
-      forward(req, s, route, null, client, style);
-    } else {
-      pass(req, s, route, d, client, style);
+    if (later && x.admitted == Stage.Outcome.CONTINUE) {
+      proceed(x);
     }
   }
 
   /** 429 in the route's style, with the limit's headers and {@code Retry-After}. */
-  private void tooMany(HttpServerRequest req, ErrorStyle style, RateOutcome o) {
+  private void tooMany(Exchange x, RateOutcome o) {
+    HttpServerRequest req = x.request;
     req.resume();
     denials.count(o.reason());
     limits.writeHeaders(req.response().headers(), o);
     if (LOG.isDebugEnabled()) {
       LOG.debug("gateway limited policy={} reason={}", o.policy().name(), o.reason());
     }
-    style.write(req.response(), o.error(), RateLimits.message(o), o.reason());
+    x.style.write(req.response(), o.error(), RateLimits.message(o), o.reason());
   }
 
   /** Runs {@code then} now if {@code f} is complete (the local backend), else when it completes. */
@@ -355,38 +415,51 @@ public final class Gateway implements Handler<HttpServerRequest> {
     }
   }
 
-  /** Every check passed: forward with the caller's identity. */
-  private void pass(HttpServerRequest req, State s, Route route, Decision d, ClientAddress.Resolved client,
-      ErrorStyle style) {
-    String origin = req.getHeader("Origin");
-    if (route.isPublic() && origin != null) {
-      // The key's own origin allow-list has passed; let the browser read the answer.
-      req.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
-    }
-    forward(req, s, route, d, client, style);
-  }
+  // ---- Forward -----------------------------------------------------------------------------
 
   /**
-   * Every check passed (and was counted): the key's use is recorded now, never for a request that
-   * a rate limit refused, and the request goes to the upstream with the target {@link
-   * ForwardedTarget} builds.
+   * Every check passed (and was counted): the request goes to the upstream with the caller's
+   * identity and the target {@link ForwardedTarget} builds. A public route lets the browser read
+   * the answer of a key whose origin allow-list passed.
    */
-  private void forward(HttpServerRequest req, State s, Route route, Decision d,
-      ClientAddress.Resolved client, ErrorStyle style) {
-    if (d != null) {
-      kw.markUsed(d);
+  private Stage.Outcome forward(Exchange x) {
+    HttpServerRequest req = x.request;
+    State s = x.state;
+    Route route = x.route;
+    Decision d = x.decision;
+    if (d != null && route.isPublic()) {
+      String origin = req.getHeader("Origin");
+      if (origin != null) {
+        req.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+      }
     }
-    RoutePlan plan = s.plans().get(route);
+    RoutePlan plan = x.plan;
     String rawPath = RequestTarget.path(req);
     String query = RequestTarget.query(req);
     String target = ForwardedTarget.of(RequestTarget.originForm(req), rawPath,
         plan.rewrite().isNone() ? null : io.keywarden.core.routes.RequestPath.parse(rawPath),
         query, plan.rewrite(), plan.strippedQueryNames(),
-        query != null && route.stripCredential() ? credential(req, route, plan) : null);
-    var spec = new Forwarder.Spec(client.forwardedFor(), plan.strippedHeaders(), s.config().identity().lowerPrefix(),
+        query != null && route.stripCredential() ? x.credential : null);
+    var spec = new Forwarder.Spec(x.client.forwardedFor(), plan.strippedHeaders(), s.config().identity().lowerPrefix(),
         s.config().identity().of(d), s.config().timeouts(route));
-    s.forwarder().forward(req, route.upstream(), target, spec, style);
+    s.forwarder().forward(req, route.upstream(), target, spec, x.style);
+    return Stage.Outcome.CONTINUE;
   }
+
+  // ---- Record ------------------------------------------------------------------------------
+
+  /**
+   * The key's use is recorded (batched, off the request path), never for a request that a check or
+   * a rate limit refused: a refused request never reaches this stage.
+   */
+  private Stage.Outcome record(Exchange x) {
+    if (x.decision != null) {
+      kw.markUsed(x.decision);
+    }
+    return Stage.Outcome.CONTINUE;
+  }
+
+  // ---- Answers -----------------------------------------------------------------------------
 
   private void deny(HttpServerRequest req, Route route, ErrorStyle style, DecisionStatus status, Decision d) {
     req.resume();

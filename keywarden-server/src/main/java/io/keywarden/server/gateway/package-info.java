@@ -5,7 +5,9 @@
  * receives ({@code ForwardedTarget}, with {@link io.keywarden.server.gateway.PathRewrite} and the
  * query parser {@code QueryString}), the client's address behind trusted proxies ({@link
  * io.keywarden.server.gateway.ClientAddress}), upstream definitions, and the error styles a
- * deployment answers in. The per-request chain (authenticate, resolve project, authorize, limit,
- * proxy, record) is assembled on top of these in {@link io.keywarden.server.gateway.Gateway}.
+ * deployment answers in, and the gateway's own configuration type ({@code GatewayConfig}, which the
+ * configuration package builds). The per-request chain of stages (route, credential, client
+ * address, decide, limit, forward, record) over one {@code Exchange} per request is assembled on
+ * top of these in {@link io.keywarden.server.gateway.Gateway}.
  */
 package io.keywarden.server.gateway;

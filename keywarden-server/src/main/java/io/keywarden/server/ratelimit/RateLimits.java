@@ -63,6 +63,91 @@ public final class RateLimits implements StoreListener, AutoCloseable {
   public record WorkspaceLimits(String plan, List<RatePolicy> overrides) {}
   private final ConcurrentHashMap<String, Long> blockedUntil = new ConcurrentHashMap<>();
 
+  /** The limits of every workspace when there are none ({@link #none()}); {@code null} otherwise. */
+  private final WorkspaceLimits fixed;
+
+  private static final WorkspaceLimits NO_LIMITS = new WorkspaceLimits("none", List.of());
+
+  private static final org.slf4j.Logger ADMIT_LOG = org.slf4j.LoggerFactory.getLogger(RateLimits.class);
+
+  /** What {@link #admit} answers. */
+  public enum Admission {
+    /** No policy applies: nothing was counted, and the answer carries no limit headers. */
+    UNLIMITED,
+    /** Counted, within every policy: the answer carries the outcome's headers. */
+    ALLOWED,
+    /** Over a policy (nothing was counted): 429 with the outcome's headers and {@code Retry-After}. */
+    REFUSED,
+    /** The backend could not answer: {@code 503 rate_limit_unavailable}; no outcome. */
+    UNAVAILABLE
+  }
+
+  /**
+   * Receives {@link #admit}'s answer for {@code request} (the caller's per-request object; a
+   * method reference on a preallocated handler, so admitting allocates nothing of its own).
+   */
+  @FunctionalInterface
+  public interface Admitted<T> {
+    /**
+     * @param outcome the limiter's outcome ({@code null} for {@link Admission#UNLIMITED} and
+     *     {@link Admission#UNAVAILABLE})
+     * @param later {@code true} when the answer came after {@link #admit} returned (a remote
+     *     backend): the caller resumes its work here
+     */
+    void admitted(T request, Admission admission, RateOutcome outcome, boolean later);
+  }
+
+  /** No rate limits at all: every request is {@link Admission#UNLIMITED}, no client is blocked. */
+  public static RateLimits none() {
+    return new RateLimits();
+  }
+
+  private RateLimits() {
+    RatePlans nothing = RatePlans.builder().plan(io.keywarden.core.ratelimit.Plan.of("none")).defaultPlan("none")
+        .build();
+    this.config = new RateLimitSettings() {
+      @Override
+      public RatePlans plans() {
+        return nothing;
+      }
+
+      @Override
+      public RateLimitHeaders headers() {
+        return RateLimitHeaders.defaults();
+      }
+
+      @Override
+      public RatePolicy failedAuth() {
+        return null;
+      }
+
+      @Override
+      public RatePolicy management() {
+        return null;
+      }
+
+      @Override
+      public List<RatePolicy> readPlanPolicies(com.fasterxml.jackson.databind.JsonNode policies, String path,
+          io.keywarden.core.policy.AccessModel model, RatePlans configured) {
+        return List.of();
+      }
+    };
+    Clock clock = Clock.systemUTC();
+    this.perNode = LocalRateLimiter.builder().clock(clock).build();
+    this.limiter = new LocalLimiter(perNode);
+    this.store = null;
+    this.micros = () -> {
+      var i = clock.instant();
+      return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+    };
+    this.model = null;
+    this.plans = nothing;
+    this.headers = config.headers();
+    this.failedAuth = List.of();
+    this.management = List.of();
+    this.fixed = NO_LIMITS;
+  }
+
   /**
    * @param limiter the backend that counts gateway and verify requests and failed authentications
    * @param perNode counts management API calls on this node (the management API decides
@@ -92,6 +177,7 @@ public final class RateLimits implements StoreListener, AutoCloseable {
     this.headers = config.headers();
     this.failedAuth = config.failedAuth() == null ? List.of() : List.of(config.failedAuth());
     this.management = config.management() == null ? List.of() : List.of(config.management());
+    this.fixed = null;
   }
 
   /**
@@ -182,12 +268,12 @@ public final class RateLimits implements StoreListener, AutoCloseable {
 
   /** The plan and overrides of {@code workspaceId} if known without reading the store, else {@code null}. */
   public WorkspaceLimits cachedWorkspace(String workspaceId) {
-    return workspaces.get(workspaceId);
+    return fixed != null ? fixed : workspaces.get(workspaceId);
   }
 
   /** The plan and overrides of {@code workspaceId}, read from the store if needed: call off the event loop. */
   public WorkspaceLimits loadWorkspace(String workspaceId) {
-    WorkspaceLimits cached = workspaces.get(workspaceId);
+    WorkspaceLimits cached = cachedWorkspace(workspaceId);
     if (cached != null) {
       return cached;
     }
@@ -271,6 +357,9 @@ public final class RateLimits implements StoreListener, AutoCloseable {
 
   /** The policies for a request with the accepted key {@code key} of a workspace with {@code w}. */
   public List<RatePolicy> policies(WorkspaceLimits w, ApiKey key, RateSubject subject) {
+    if (fixed != null) {
+      return List.of();
+    }
     List<RatePolicy> keyOverrides = key.rateLimits() == null ? List.of() : resolve(w.plan(), key.rateLimits());
     if (w.overrides().isEmpty() && keyOverrides.isEmpty()) {
       return plans.select(w.plan(), key.type(), subject);
@@ -321,6 +410,56 @@ public final class RateLimits implements StoreListener, AutoCloseable {
       }
     }
     return out == null ? List.of() : out;
+  }
+
+  /**
+   * The one admission of a request, shared by the gateway and the verify API: selects the
+   * policies that apply (an accepted key's, by its workspace's limits {@code w}, or, when {@code
+   * d} is {@code null}, the common policies that count a request without a key), counts the
+   * request against all of them or none, and answers {@code then} with the {@link Admission}.
+   *
+   * <p>The answer comes at once when no policy applies or the backend is local (the event loop
+   * reads the completed result without a callback): then {@code then} is called with {@code later
+   * = false} before this returns {@code true}. A remote backend answers later: this returns
+   * {@code false} and {@code then} is called with {@code later = true}, possibly on another thread.
+   *
+   * @param w the workspace's limits ({@link #cachedWorkspace}); ignored when {@code d} is null
+   */
+  public <T> boolean admit(WorkspaceLimits w, Decision d, String clientIp, String routeGroup, T request,
+      Admitted<T> then) {
+    RateSubject subject;
+    List<RatePolicy> policies;
+    if (d == null) {
+      subject = anonymous(clientIp, routeGroup);
+      policies = anonymousPolicies(subject);
+    } else {
+      subject = subject(d, clientIp, routeGroup);
+      policies = policies(w, d.key(), subject);
+    }
+    if (policies.isEmpty()) {
+      then.admitted(request, Admission.UNLIMITED, null, false);
+      return true;
+    }
+    Future<RateOutcome> f = limiter.check(policies, subject, 1);
+    if (f.isComplete()) {
+      answer(f, routeGroup, request, then, false);
+      return true;
+    }
+    f.onComplete(ar -> answer(ar, routeGroup, request, then, true));
+    return false;
+  }
+
+  private static <T> void answer(io.vertx.core.AsyncResult<RateOutcome> ar, String routeGroup, T request,
+      Admitted<T> then, boolean later) {
+    if (ar.failed()) {
+      if (!(ar.cause() instanceof Limiter.Unavailable)) {
+        ADMIT_LOG.warn("rate limits could not be checked for route group {}: {}", routeGroup, ar.cause().toString());
+      }
+      then.admitted(request, Admission.UNAVAILABLE, null, later);
+      return;
+    }
+    RateOutcome o = ar.result();
+    then.admitted(request, o.allowed() ? Admission.ALLOWED : Admission.REFUSED, o, later);
   }
 
   /** Checks and counts a request against {@code policies}. */
