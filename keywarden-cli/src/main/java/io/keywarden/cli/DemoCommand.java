@@ -24,27 +24,16 @@ import sun.misc.Signal;
 final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin ServerFlags flags;
+
   @Parameters(index = "0", arity = "0..1", paramLabel = "SYSTEM", description = "The system; none lists them.")
   String system;
 
   @Option(names = "--data-dir", description = "Data directory (default: ./demo-data/<system>).")
   Path dataDir;
 
-  @Option(names = "--api-port", description = "Port of the API (default: 8081).")
-  Integer apiPort;
-
-  @Option(names = "--gateway-port", description = "Port of the gateway (default: 8080).")
-  Integer gatewayPort;
-
-  @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1).")
-  String bind;
-
   @Option(names = "--admin-key-file", description = "Where the first admin key is written (default: <data-dir>/admin.key).")
   Path adminKeyFile;
-
-  /** Print the commands, then stop at once (for tests and scripts). */
-  @Option(names = "--exit-when-ready", hidden = true)
-  boolean exitWhenReady;
 
   @Override
   public Integer call() {
@@ -66,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Demo demo;
     try {
-      demo = Demo.start(s, new Demo.Options(dataDir, apiPort, gatewayPort, bind, adminKeyFile), Clock.systemUTC(), System.out);
+      demo = Demo.start(s, new Demo.Options(dataDir, flags.apiPort, flags.gatewayPort, flags.bind, adminKeyFile), Clock.systemUTC(), System.out);
     } catch (ConfigException e) {
       err.println("keywarden: configuration error: " + e.getMessage());
       err.flush();
@@ -77,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
       return 1;
     }
     demo.print(out);
-    if (exitWhenReady) {
+    if (flags.exitWhenReady) {
       demo.close();
       return 0;
     }

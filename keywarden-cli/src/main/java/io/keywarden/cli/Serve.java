@@ -21,27 +21,16 @@ import sun.misc.Signal;
 final class Serve implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin ServerFlags flags;
+
   @Option(names = "--data-dir", description = "Data directory (default: ./data).")
   Path dataDir;
 
   @Option(names = "--config", description = "YAML configuration file.")
   Path config;
 
-  @Option(names = "--api-port", description = "Port of the API (default: 8081).")
-  Integer apiPort;
-
-  @Option(names = "--gateway-port", description = "Port of the gateway (default: 8080).")
-  Integer gatewayPort;
-
-  @Option(names = "--bind", description = "Address to listen on (default: 127.0.0.1).")
-  String bind;
-
   @Option(names = "--admin-key-file", description = "Write the first admin key to this file (mode 0600) instead of printing it.")
   Path adminKeyFile;
-
-  /** Start, then stop at once: the launcher's training run for the start-up cache. */
-  @Option(names = "--exit-when-ready", hidden = true)
-  boolean exitWhenReady;
 
   @Override
   public Integer call() {
@@ -50,7 +39,7 @@ final class Serve implements Callable<Integer> {
       Path configFile = config != null ? config
           : System.getenv("KEYWARDEN_CONFIG") == null ? null : Path.of(System.getenv("KEYWARDEN_CONFIG"));
       cfg = ConfigLoader.load(configFile, System.getenv(),
-          new ConfigLoader.Flags(bind, apiPort, gatewayPort, dataDir, adminKeyFile));
+          new ConfigLoader.Flags(flags.bind, flags.apiPort, flags.gatewayPort, dataDir, adminKeyFile));
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("keywarden: configuration error: " + e.getMessage());
       spec.commandLine().getErr().flush();
@@ -64,7 +53,7 @@ final class Serve implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 1;
     }
-    if (exitWhenReady) {
+    if (flags.exitWhenReady) {
       server.close();
       return 0;
     }
