@@ -14,6 +14,7 @@ public enum ErrorCode {
   FORBIDDEN("forbidden", 403, "The API key is not allowed to do this."),
   NOT_FOUND("not_found", 404, "The resource was not found."),
   METHOD_NOT_ALLOWED("method_not_allowed", 405, "The method is not allowed on this resource."),
+  REQUEST_TIMEOUT("request_timeout", 408, "The request was not received in time."),
   CONFLICT("conflict", 409, "The request conflicts with the current state."),
   PAYLOAD_TOO_LARGE("payload_too_large", 413, "The request body is too large."),
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "The request body must be application/json."),

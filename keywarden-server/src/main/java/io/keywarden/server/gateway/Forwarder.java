@@ -283,7 +283,9 @@ public final class Forwarder {
       // long upload is not mistaken for a slow upstream.
       long timeout = (spec.timeouts() == null ? up.responseTimeout() : spec.timeouts().response()).toMillis();
       if (hasBody) {
-        in.pipeTo(req).onComplete(p -> {
+        // A client gone mid-body (reset, closed, or cut by the listener's body timeout) must not
+        // end the upstream request: that would send it as a complete, shorter one.
+        in.pipe().endOnFailure(false).to(req).onComplete(p -> {
           if (p.succeeded()) {
             req.idleTimeout(timeout);
             half.run();

@@ -43,7 +43,8 @@ public final class ServerHarness implements AutoCloseable {
     this.dataDir = dir.resolve("data");
     Path keyFile = dir.resolve("admin.key");
     KeywardenConfig cfg = base
-        .withServer(new ServerSettings("127.0.0.1", 0, 0, base.server().maxBodyBytes(), Duration.ofSeconds(2), 1))
+        .withServer(new ServerSettings("127.0.0.1", 0, 0, base.server().maxBodyBytes(), Duration.ofSeconds(2), 1,
+            base.server().timeouts(), base.server().tls()))
         .withDataDir(dataDir)
         .withAdminKeyFile(keyFile);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
