@@ -290,6 +290,10 @@ public final class Forwarder {
             req.idleTimeout(timeout);
             half.run();
           } else {
+            if (p.cause() instanceof io.vertx.core.http.HttpClosedException || p.cause() instanceof java.io.IOException) {
+              LOG.debug("{} {}: client went away mid-body ({}); upstream request aborted", in.method(), in.path(),
+                  p.cause().toString());
+            }
             req.reset(0, p.cause());
           }
         });
