@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+  private static final String CLIENT_GONE = "keywarden.client-gone";
 
   private Failures() {}
 
@@ -24,6 +25,11 @@ public final class Failures {
     if (ctx.response().closed() || f instanceof io.vertx.core.http.HttpClosedException
         || (f instanceof java.io.IOException && !ctx.request().isEnded())) {
       // The client hung up (closed or reset mid-body): nobody to answer, nothing wrong with Keywarden.
+      // A reset is reported twice (the reset, then the close): one line for both.
+      if (ctx.get(CLIENT_GONE) != null) {
+        return;
+      }
+      ctx.put(CLIENT_GONE, Boolean.TRUE);
       LOG.debug("request {} {} {}: client went away ({})", RequestIds.of(ctx), ctx.request().method(),
           safePath(ctx), f == null ? "connection closed" : Redacted.of(f).toString());
       return;
