@@ -17,6 +17,7 @@ public enum ErrorCode {
   WORKSPACE_SUSPENDED("workspace_suspended", 403, "The workspace of this API key is suspended."),
   NOT_FOUND("not_found", 404, "The resource was not found."),
   METHOD_NOT_ALLOWED("method_not_allowed", 405, "The method is not allowed on this resource."),
+  REQUEST_TIMEOUT("request_timeout", 408, "The request was not received in time."),
   CONFLICT("conflict", 409, "The request conflicts with the current state."),
   EXTERNAL_ID_TAKEN("external_id_taken", 409, "Another object of this kind already has this external_id."),
   IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 409,
