@@ -92,7 +92,7 @@ final class Keys {
     if (patch.clearExpiry() && patch.expiresAt() != null) {
       throw KeywardenException.invalid("expires_at", "Give expires_at or clear the expiry, not both.");
     }
-    int standingAdmins = OperatorKeys.beforeChange(tx, id);
+    OperatorKeys.AdminCounts admins = OperatorKeys.beforeChange(tx, id);
     ApiKey old = lock(tx, id);
     if (patch.projectIds() != null) {
       References.requireProjects(tx, old.workspaceId(), patch.projectIds(), "projects");
@@ -129,14 +129,14 @@ final class Keys {
       changed.put("metadata", "changed");
     }
     audit.append(tx, actor, "key.updated", "key", id, key.workspaceId(), Json.object(changed));
-    OperatorKeys.afterChange(tx, standingAdmins);
+    OperatorKeys.afterChange(tx, admins);
     tx.onCommit(l -> l.keyChanged(id, key.hash()));
     return key;
   }
 
   /** Revokes the key; a revoked key is returned unchanged, with no event. */
   ApiKey revoke(Tx tx, String id, Instant at, Actor actor) throws SQLException {
-    int standingAdmins = OperatorKeys.beforeChange(tx, id);
+    OperatorKeys.AdminCounts admins = OperatorKeys.beforeChange(tx, id);
     ApiKey old = lock(tx, id);
     if (old.revokedAt() != null) {
       return old;
@@ -145,7 +145,7 @@ final class Keys {
     tx.update("UPDATE api_keys SET revoked_at = ? WHERE id = ?", when, id);
     audit.append(tx, actor, "key.revoked", "key", id, old.workspaceId(),
         Json.object("revoked_at", millis(when)));
-    OperatorKeys.afterChange(tx, standingAdmins);
+    OperatorKeys.afterChange(tx, admins);
     tx.onCommit(l -> l.keyChanged(id, old.hash()));
     return require(tx, id);
   }

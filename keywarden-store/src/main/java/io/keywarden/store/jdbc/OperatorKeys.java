@@ -18,10 +18,12 @@ import java.util.Optional;
  * What is particular to operator keys, which live in {@code api_keys} beside the access keys:
  * the admin keys issued by bootstrap and reset ({@code admin_key_origins}), the change counter
  * other processes watch ({@code operator_key_state}), and the rule that a deployment never loses
- * its last <em>standing</em> admin key: unbound, {@code admin} scope, not revoked, enabled and
- * without an expiry. A change that would take the count of standing keys from one to zero is
- * refused (409 {@code last_admin_key}) inside its transaction; on PostgreSQL the standing keys
- * are locked first, in id order, so two concurrent revocations cannot both pass the check.
+ * its last admin key. An admin key here is an operator key with the {@code admin} scope, bound to
+ * no workspace, not revoked, enabled and not expired; a <em>standing</em> one also has no expiry.
+ * A change that leaves no admin key where there was one, or no standing admin key where there was
+ * one (a PATCH that gives the last one an expiry), is refused (409 {@code last_admin_key}) inside
+ * its transaction; on PostgreSQL those keys are locked first, in id order, so two concurrent
+ * revocations cannot both pass the check.
  */
 final class OperatorKeys {
   /** Origin of an admin key made by the first start. */
@@ -69,30 +71,36 @@ final class OperatorKeys {
   }
 
   /**
-   * Before a change to key {@code id}: when it is an operator key, locks the standing admin keys
-   * and returns how many there are; else {@code -1} (nothing to guard).
+   * Before a change to key {@code id}: when it is an operator key, locks the admin keys and
+   * returns their counts; else {@code null} (nothing to guard).
    */
-  static int beforeChange(Tx tx, String id) throws SQLException {
+  static AdminCounts beforeChange(Tx tx, String id) throws SQLException {
     Optional<String> kind = tx.one("SELECT kind FROM api_keys WHERE id = ?", rs -> rs.getString(1), id);
     if (kind.isEmpty() || !KeyKind.OPERATOR.wireName().equals(kind.get())) {
-      return -1;
+      return null;
     }
-    return standingAdmins(tx).size();
+    return counts(tx);
   }
+
+  /** How many admin keys there are, and how many of them are standing (see the class comment). */
+  record AdminCounts(int admins, int standing) {}
 
   /**
    * After a change guarded by {@link #beforeChange}: refuses it if it took away the last standing
    * admin key, and moves the change counter.
    */
-  static void afterChange(Tx tx, int standingBefore) throws SQLException {
-    if (standingBefore < 0) {
+  static void afterChange(Tx tx, AdminCounts before) throws SQLException {
+    if (before == null) {
       return;
     }
-    if (standingBefore > 0 && standingAdmins(tx).isEmpty()) {
+    AdminCounts after = counts(tx);
+    boolean lostLastAdmin = before.admins() > 0 && after.admins() == 0;
+    boolean lostLastStanding = before.standing() > 0 && after.standing() == 0;
+    if (lostLastAdmin || lostLastStanding) {
       throw new KeywardenException(ErrorCode.LAST_ADMIN_KEY, "id",
-          "This is the last admin key that is bound to no workspace and does not expire; revoking,"
-              + " disabling, narrowing or expiring it would lock every operator out. Create or rotate"
-              + " another admin key first, or use `keywarden admin reset-key` on the server.");
+          "This is the last admin key bound to no workspace" + (lostLastAdmin ? "" : " that does not expire")
+              + "; revoking, disabling, narrowing or expiring it would lock every operator out. Create"
+              + " or rotate another admin key first, or use `keywarden admin reset-key` on the server.");
     }
     changed(tx);
   }
@@ -136,19 +144,23 @@ final class OperatorKeys {
     return ids;
   }
 
-  /** The standing admin keys (see the class comment), locked on PostgreSQL. */
-  private static List<String> standingAdmins(Tx tx) throws SQLException {
-    String sql = "SELECT id, scopes FROM api_keys WHERE kind = ? AND workspace_id IS NULL"
-        + " AND revoked_at IS NULL AND enabled = ? AND expires_at IS NULL ORDER BY id"
-        + tx.dialect().forUpdate();
-    List<String[]> rows = tx.list(sql, rs -> new String[] {rs.getString(1), rs.getString(2)},
-        KeyKind.OPERATOR.wireName(), true);
-    List<String> ids = new ArrayList<>();
-    for (String[] r : rows) {
-      if (Json.list(r[1]).contains("admin")) {
-        ids.add(r[0]);
+  /** Counts the admin keys (see the class comment), locking them on PostgreSQL. */
+  private static AdminCounts counts(Tx tx) throws SQLException {
+    String sql = "SELECT scopes, expires_at FROM api_keys WHERE kind = ? AND workspace_id IS NULL"
+        + " AND revoked_at IS NULL AND enabled = ? AND (expires_at IS NULL OR expires_at > ?)"
+        + " ORDER BY id" + tx.dialect().forUpdate();
+    List<Object[]> rows = tx.list(sql, rs -> new Object[] {rs.getString(1), rs.getObject(2)},
+        KeyKind.OPERATOR.wireName(), true, tx.now());
+    int admins = 0;
+    int standing = 0;
+    for (Object[] r : rows) {
+      if (Json.list((String) r[0]).contains("admin")) {
+        admins++;
+        if (r[1] == null) {
+          standing++;
+        }
       }
     }
-    return ids;
+    return new AdminCounts(admins, standing);
   }
 }

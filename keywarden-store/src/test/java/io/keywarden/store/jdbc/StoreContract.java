@@ -926,6 +926,18 @@ abstract class StoreContract {
   }
 
   @Test
+  void theLastAdminKeyIsKeptAlsoWhenItExpiresSomeDay() {
+    ApiKey expiring = store.insertKey(key().operator().expiresAt(T0.plus(Duration.ofDays(30))).build(), ACTOR);
+
+    assertLastAdmin(() -> store.revokeKey(expiring.id(), T0, ACTOR));
+    assertThat(store.updateKey(expiring.id(), new KeyPatch(null, null, null, null, null, null, null,
+        T0.plus(Duration.ofDays(10)), false, null), ACTOR).expiresAt()).isEqualTo(T0.plus(Duration.ofDays(10)));
+    ApiKey bound = store.insertKey(key().operator().workspace(store.createWorkspace("W", "free", null, ACTOR).id()).build(), ACTOR);
+    assertLastAdmin(() -> store.revokeKey(expiring.id(), T0, ACTOR));
+    assertThat(store.revokeKey(bound.id(), T0, ACTOR).revokedAt()).as("a bound admin key is not the deployment's").isEqualTo(T0);
+  }
+
+  @Test
   void resettingTheAdminKeyRevokesTheBootstrapLineageOnly() {
     ApiKey bootstrap = store.insertBootstrapAdminKey(key().operator().build(), Actor.SYSTEM);
     assertThat(store.adminKeyIssued()).isTrue();
