@@ -4,7 +4,6 @@ import io.keywarden.server.api.ApiRouter;
 import io.keywarden.server.config.ConfigException;
 import io.keywarden.server.config.ConfigLoader;
 import io.keywarden.server.config.GatewayConfig;
-import io.keywarden.server.gateway.ClientAddress;
 import io.keywarden.server.gateway.Gateway;
 import io.keywarden.server.cluster.InvalidationBus;
 import io.keywarden.server.ratelimit.RateLimits;
@@ -116,12 +115,8 @@ public final class KeywardenServer implements AutoCloseable {
             });
         kw.store().addListener(bus);
       }
-      ClientAddress clients = new ClientAddress(config.gateway().trustedProxies());
-      ApiRouter api = ApiRouter.create(vertx, kw, s, limits, req -> {
-        var peer = req.remoteAddress();
-        return peer == null ? null
-            : clients.resolve(peer.hostAddress(), req.getHeader("X-Forwarded-For")).client();
-      });
+      ApiRouter api = ApiRouter.create(vertx, kw, s, limits);
+      api.clientAddresses(clientAddresses(config.gateway()));
       HttpServerOptions options = new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.apiPort())
@@ -227,6 +222,22 @@ public final class KeywardenServer implements AutoCloseable {
     return b.toString();
   }
 
+  /**
+   * The client address of a request on either listener: the socket peer, or behind the
+   * configured {@code trusted_proxies} the first untrusted hop of every {@code X-Forwarded-For}
+   * line (the gateway's own resolution).
+   */
+  private static java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clientAddresses(
+      GatewayConfig gateway) {
+    io.keywarden.server.gateway.ClientAddress clients =
+        new io.keywarden.server.gateway.ClientAddress(gateway.trustedProxies());
+    return req -> {
+      String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+      List<String> lines = req.headers().getAll("X-Forwarded-For");
+      return clients.resolve(peer, lines.isEmpty() ? null : String.join(",", lines)).client();
+    };
+  }
+
   /** The port the gateway listens on (useful with port 0). */
   public int gatewayPort() {
     return gatewayServers.get(0).actualPort();
@@ -262,6 +273,7 @@ public final class KeywardenServer implements AutoCloseable {
     try {
       GatewayConfig next = ConfigLoader.loadGateway(file, config.model().scopes());
       gateway.reload(next);
+      api.clientAddresses(clientAddresses(next));
       LOG.info("gateway configuration reloaded from {}: {} routes, upstreams {}", file, next.routes().size(),
           gateway.upstreamNames());
       return true;

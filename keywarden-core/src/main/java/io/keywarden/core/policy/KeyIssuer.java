@@ -158,14 +158,30 @@ public final class KeyIssuer {
 
   /**
    * Makes the successor of {@code old} for a rotation: same kind, type, environment, owner,
-   * scopes, allow-lists, metadata and rate-limit overrides, and the same lifetime it was given, counted from now.
+   * scopes, allow-lists, metadata and rate-limit overrides, and the same lifetime it was given,
+   * counted from now, with no workspace cap.
    */
   public IssuedKey successor(ApiKey old, String createdBy) {
+    return successor(old, null, createdBy);
+  }
+
+  /**
+   * Makes the successor of {@code old} for a rotation, as {@link #successor(ApiKey, String)}, its
+   * inherited lifetime going through {@link #expiry the one expiry check}: an access key's successor
+   * never outlives what the workspace (and the TTL policy) allow now, whatever {@code old} had; it
+   * is shortened to the cap rather than refused, so a rotation never fails for it.
+   *
+   * @param maxTtlDays the workspace's cap on lifetimes now, or {@code null}
+   */
+  public IssuedKey successor(ApiKey old, Integer maxTtlDays, String createdBy) {
     Instant now = clock.instant();
     Instant expiresAt = null;
     if (old.expiresAt() != null) {
       Duration life = Duration.between(old.createdAt(), old.expiresAt());
       expiresAt = now.plus(life.isNegative() ? Duration.ZERO : life);
+    }
+    if (old.kind() != KeyKind.OPERATOR) {
+      expiresAt = capped(expiresAt, null, maxTtlDays, now);
     }
     String secret = KeyFormat.generate(old.prefix());
     ApiKey key = new ApiKey(ids.next("key"), old.name(), old.kind(), old.type(), old.environment(),
@@ -234,53 +250,93 @@ public final class KeyIssuer {
 
   /** The expiry a request asks for, checked against the TTL policy and the workspace cap. */
   public Instant expiry(NewKeyRequest r, Integer maxTtlDays, Instant now) {
+    return expiry(r.ttlDays(), r.expiresAt(), r.noExpiry(), "ttl_days", maxTtlDays, now);
+  }
+
+  /**
+   * The one check of every expiry an access key is given, at creation ({@link #issue}), on a
+   * change ({@code PATCH}) and at rotation ({@link #successor(ApiKey, Integer, String)}): the
+   * TTL policy's choices and longest lifetime, then the workspace's {@code max_ttl_days}. An
+   * explicit ask beyond them is refused naming its field; nothing asked (the default, or an
+   * inherited lifetime) is shortened to the cap.
+   *
+   * @param ttlDays a lifetime in days, or {@code null}
+   * @param expiresAt a date, or {@code null}
+   * @param noExpiry whether the caller asks for no expiry at all
+   * @param noneField the field that asked for no expiry, for the error
+   * @param maxTtlDays the workspace's cap, or {@code null}
+   * @return the expiry, or {@code null} for never
+   */
+  public Instant expiry(Integer ttlDays, Instant expiresAt, boolean noExpiry, String noneField,
+      Integer maxTtlDays, Instant now) {
     TtlPolicy ttl = model.ttl();
-    int given = (r.ttlDays() != null ? 1 : 0) + (r.expiresAt() != null ? 1 : 0) + (r.noExpiry() ? 1 : 0);
+    int given = (ttlDays != null ? 1 : 0) + (expiresAt != null ? 1 : 0) + (noExpiry ? 1 : 0);
     if (given > 1) {
-      throw KeywardenException.invalid("ttl_days", "Give at most one of ttl_days and expires_at.");
+      throw KeywardenException.invalid(ttlDays != null ? "ttl_days" : "expires_at",
+          "Give at most one of ttl_days and expires_at.");
     }
-    Instant expiresAt;
-    if (r.ttlDays() != null) {
-      if (!ttl.choicesDays().contains(r.ttlDays())) {
+    if (given == 0) {
+      Instant byDefault = ttl.defaultDays() == null ? null : now.plus(Duration.ofDays(ttl.defaultDays()));
+      return capped(byDefault, null, maxTtlDays, now);
+    }
+    Instant asked;
+    String field;
+    if (ttlDays != null) {
+      field = "ttl_days";
+      if (!ttl.choicesDays().contains(ttlDays)) {
         throw KeywardenException.invalid("ttl_days", "ttl_days must be one of " + ttl.describe() + ".");
       }
-      expiresAt = now.plus(Duration.ofDays(r.ttlDays()));
-    } else if (r.noExpiry()) {
+      asked = now.plus(Duration.ofDays(ttlDays));
+    } else if (noExpiry) {
+      field = noneField;
       if (!ttl.allowNone()) {
-        throw KeywardenException.invalid("ttl_days", "ttl_days must be one of " + ttl.describe() + ".");
+        throw KeywardenException.invalid(noneField, "Keys must expire; choose a lifetime of "
+            + ttl.describe() + " days.");
       }
-      expiresAt = null;
-    } else if (r.expiresAt() != null) {
-      if (!r.expiresAt().isAfter(now)) {
+      asked = null;
+    } else {
+      field = "expires_at";
+      if (!expiresAt.isAfter(now)) {
         throw KeywardenException.invalid("expires_at", "expires_at must be in the future.");
       }
       Integer longest = ttl.longestDays();
-      if (longest != null && r.expiresAt().isAfter(now.plus(Duration.ofDays(longest)))) {
+      if (longest != null && expiresAt.isAfter(now.plus(Duration.ofDays(longest)))) {
         throw KeywardenException.invalid("expires_at", "expires_at must be at most " + longest + " days ahead.");
       }
-      expiresAt = r.expiresAt();
-    } else {
-      expiresAt = ttl.defaultDays() == null ? null : now.plus(Duration.ofDays(ttl.defaultDays()));
+      asked = expiresAt;
     }
-    if (maxTtlDays != null) {
-      Instant cap = now.plus(Duration.ofDays(maxTtlDays));
-      if (expiresAt == null) {
-        if (r.noExpiry()) {
-          throw KeywardenException.invalid("ttl_days",
-              "ttl_days must be at most " + maxTtlDays + ": this workspace allows no longer-lived keys.");
-        }
-        expiresAt = cap;
-      } else if (expiresAt.isAfter(cap)) {
-        if (given == 0) {
-          expiresAt = cap;
-        } else {
-          String field = r.ttlDays() != null ? "ttl_days" : "expires_at";
-          throw KeywardenException.invalid(field, field + " must be at most " + maxTtlDays
-              + " days ahead: this workspace allows no longer-lived keys.");
-        }
+    return capped(asked, field, maxTtlDays, now);
+  }
+
+  /**
+   * {@code expiresAt} held to the TTL policy's longest lifetime (when keys must expire) and the
+   * workspace's cap: refused naming {@code field} when the caller asked for it, shortened when
+   * not ({@code field} null).
+   */
+  private Instant capped(Instant expiresAt, String field, Integer maxTtlDays, Instant now) {
+    TtlPolicy ttl = model.ttl();
+    Integer longest = ttl.allowNone() ? null : ttl.longestDays();
+    if (field == null && longest != null) {
+      Instant policyCap = now.plus(Duration.ofDays(longest));
+      if (expiresAt == null || expiresAt.isAfter(policyCap)) {
+        expiresAt = policyCap;
       }
     }
-    return expiresAt;
+    if (maxTtlDays == null) {
+      return expiresAt;
+    }
+    Instant cap = now.plus(Duration.ofDays(maxTtlDays));
+    if (expiresAt != null && !expiresAt.isAfter(cap)) {
+      return expiresAt;
+    }
+    if (field == null) {
+      return cap;
+    }
+    throw KeywardenException.invalid(field, expiresAt == null
+        ? field + " must name a lifetime of at most " + maxTtlDays
+            + " days: this workspace allows no longer-lived keys."
+        : field + " must be at most " + maxTtlDays
+            + " days ahead: this workspace allows no longer-lived keys.");
   }
 
   private static void requireText(String value, String field) {

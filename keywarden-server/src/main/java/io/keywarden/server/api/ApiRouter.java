@@ -23,6 +23,7 @@ import java.util.List;
 public final class ApiRouter {
   private final Router router;
   private final List<Endpoint.RouteSpec> routes = new ArrayList<>();
+  private OperatorAuth auth;
 
   private ApiRouter(Router router) {
     this.router = router;
@@ -31,16 +32,6 @@ public final class ApiRouter {
   /** Builds the router for a node; {@code limits} may be {@code null} (no rate limits). */
   public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings,
       io.keywarden.server.ratelimit.RateLimits limits) {
-    return create(vertx, kw, settings, limits, OperatorAuth::peerAddress);
-  }
-
-  /**
-   * Builds the router for a node; {@code clientAddress} resolves a request's client address (the
-   * server's trusted-proxy rules), which operator keys' IP allow-lists are checked against.
-   */
-  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings,
-      io.keywarden.server.ratelimit.RateLimits limits,
-      java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clientAddress) {
     Router r = Router.router(vertx);
     ApiRouter api = new ApiRouter(r);
     r.route().handler(RequestIds::assign);
@@ -53,7 +44,8 @@ public final class ApiRouter {
     health.mount(r);
     api.routes.addAll(health.routes());
 
-    OperatorAuth auth = new OperatorAuth(kw, limits, clientAddress);
+    OperatorAuth auth = new OperatorAuth(kw, limits);
+    api.auth = auth;
     List<Endpoint> endpoints = List.of(
         new VerifyApi(kw, auth, vertx, limits),
         new WorkspacesApi(kw, auth, limits),
@@ -81,6 +73,15 @@ public final class ApiRouter {
 
   public Router router() {
     return router;
+  }
+
+  /**
+   * Sets how a request's client address is worked out (the socket peer until this is called):
+   * the server passes the gateway's resolution with its trusted proxies, so the management API's
+   * failed-authentication budget is charged to the real client behind a load balancer.
+   */
+  public void clientAddresses(java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> resolver) {
+    auth.clientAddresses(resolver);
   }
 
   /**

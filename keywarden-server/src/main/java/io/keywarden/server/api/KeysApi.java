@@ -42,7 +42,8 @@ import java.util.Set;
  * or {@code "none"} for a key that never expires (if the policy allows it); {@code expires_at} is
  * an RFC 3339 time, or {@code null} for never; with neither, the default lifetime applies. On
  * {@code PATCH}, a {@code null} field is left as it is, except {@code expires_at: null}, which
- * removes the expiry. A rotation's {@code grace_seconds} defaults to 0: the old key stops at once
+ * removes the expiry. Create, change and rotation all hold the expiry to the TTL policy and the
+ * workspace's {@code max_ttl_days} through one check ({@code KeyIssuer.expiry}). A rotation's {@code grace_seconds} defaults to 0: the old key stops at once
  * unless a grace period is asked for.
  */
 final class KeysApi extends Endpoint {

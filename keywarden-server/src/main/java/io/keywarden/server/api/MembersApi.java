@@ -21,8 +21,10 @@ import java.util.Set;
  * <p>{@code PUT …/members/{user_id}} replaces the whole membership: {@code projects} absent or
  * {@code []} means every project of the workspace, {@code default_project_id} absent means none.
  * It answers 201 when the user was not a member before and 200 when an existing membership was
- * replaced. The user must exist (else 404 "User not found."); any existing user can be added,
- * also by a workspace-scoped key, which is how such a key brings a user into its workspace.
+ * replaced. The user must exist (else 404 "User not found."). Only a deployment-wide key adds a
+ * user who is not yet a member; a workspace-scoped key changes its members' memberships and gets
+ * the same 404 for everyone else, so it can neither enroll a user of another workspace (and then
+ * read their e-mail or mint keys as them) nor learn which user ids exist.
  * Projects must belong to the workspace (else 400 naming {@code projects} or {@code
  * default_project_id}); an unknown role is 400 naming {@code role}.
  *
@@ -59,10 +61,13 @@ final class MembersApi extends Endpoint {
     String defaultProject = b.string("default_project_id", false);
     Workspace ws = visibleWorkspace(c, ctx.pathParam("id"));
     String userId = ctx.pathParam("user_id");
-    if (kw.store().user(userId).isEmpty()) {
+    boolean existed = kw.store().membership(ws.id(), userId).isPresent();
+    // A workspace-bound key sees users only through its workspace's memberships: it may change a
+    // member's membership, but anyone else (of another workspace, of none, or no one) is "User not
+    // found.", so it neither enrolls nor learns of users outside its workspace.
+    if (!existed && (!c.isDeploymentWide() || kw.store().user(userId).isEmpty())) {
       throw notFound("User");
     }
-    boolean existed = kw.store().membership(ws.id(), userId).isPresent();
     Membership m = kw.tenants().putMembership(ws.id(), userId, role, projects, defaultProject,
         c.actor());
     Responses.data(ctx, existed ? 200 : 201, Views.membership(m));

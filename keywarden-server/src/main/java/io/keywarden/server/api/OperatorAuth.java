@@ -13,32 +13,35 @@ import io.keywarden.server.http.Bearer;
 import io.keywarden.server.http.Denied;
 import io.keywarden.store.Actor;
 import io.keywarden.store.service.Keywarden;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Authenticates management API requests: a bearer operator key that grants the endpoint's scope.
  * Access keys (user and project keys) are refused here ({@code wrong_realm}), as operator keys are
  * refused by the gateway and the verify API's key field.
+ *
+ * <p>Failed authentications are counted per client address, the real one behind trusted proxies
+ * (the resolution the gateway uses, set by {@link #clientAddresses}). What that budget limits is
+ * failures: a client over it is refused (429) for every key the cache does not know, without a
+ * store lookup, and for every invalid key, but a valid key the cache knows still passes, so one
+ * client presenting stale keys from behind a shared address locks no one else out.
  */
 final class OperatorAuth {
   private final Keywarden kw;
   private final RateLimits limits;
+  private final CacheOnlyDirectory cacheOnly;
   private final Map<String, ScopeRequirement> requirements = new HashMap<>();
-  /** The client's address of a request, as the server resolves it (trusted proxies). */
-  private final java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clients;
+  private volatile Function<HttpServerRequest, String> clientAddress = OperatorAuth::peer;
 
   OperatorAuth(Keywarden kw, RateLimits limits) {
-    this(kw, limits, OperatorAuth::peerAddress);
-  }
-
-  OperatorAuth(Keywarden kw, RateLimits limits,
-      java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clients) {
     this.kw = kw;
     this.limits = limits;
-    this.clients = clients;
+    this.cacheOnly = new CacheOnlyDirectory(kw.cache());
     ScopeVocabulary v = kw.model().operatorScopes();
     for (String s : v.names()) {
       requirements.put(s, v.requireAll(List.of(s)));
@@ -61,16 +64,20 @@ final class OperatorAuth {
     if (req == null) {
       throw new IllegalArgumentException("unknown operator scope " + scope);
     }
-    String ip = clientIp(ctx);
-    if (limits != null) {
-      RateOutcome blocked = limits.blocked(ip);
-      if (blocked != null) {
-        limits.writeHeaders(ctx.response().headers(), blocked);
-        throw new Limited(blocked, RateLimits.message(blocked));
+    String ip = clientAddress.apply(ctx.request());
+    RateOutcome blocked = limits == null ? null : limits.blocked(ip);
+    Decision d;
+    try {
+      // A blocked address gets no store lookups: only keys the cache knows are decided.
+      d = kw.verifyOperator(new VerifyRequest(bearer(ctx), null, null, req, ip, null, true),
+          blocked == null ? directory : cacheOnly);
+    } catch (CacheOnlyDirectory.CacheMiss miss) {
+      if (blocked == null) {
+        throw miss;
       }
+      limits.writeHeaders(ctx.response().headers(), blocked);
+      throw new Limited(blocked, RateLimits.message(blocked));
     }
-    Decision d = kw.verifyOperator(
-        new VerifyRequest(bearer(ctx), null, null, req, ip, null, true), directory);
     if (!d.isValid()) {
       if (limits != null && RateLimits.isFailedAuthentication(d.status())) {
         RateOutcome o = limits.failedAuthenticationHere(ip);
@@ -99,13 +106,16 @@ final class OperatorAuth {
     return Bearer.token(ctx.request().getHeader("Authorization"));
   }
 
-  String clientIp(RoutingContext ctx) {
-    return clients.apply(ctx.request());
+  /**
+   * Sets how the client's address is worked out from a request (the socket peer by default);
+   * the server sets the gateway's resolution with its trusted proxies, again on every reload.
+   */
+  void clientAddresses(Function<HttpServerRequest, String> resolver) {
+    this.clientAddress = java.util.Objects.requireNonNull(resolver, "resolver");
   }
 
-  /** The socket peer's address: the client when no proxy is trusted. */
-  static String peerAddress(io.vertx.core.http.HttpServerRequest request) {
-    var a = request.remoteAddress();
+  private static String peer(HttpServerRequest req) {
+    var a = req.remoteAddress();
     return a == null ? null : a.hostAddress();
   }
 }

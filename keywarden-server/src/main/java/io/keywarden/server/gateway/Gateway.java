@@ -138,19 +138,19 @@ public final class Gateway implements Handler<HttpServerRequest> {
       limitAnonymous(req, s, route, client, style);
       return;
     }
-    if (limits != null) {
-      RateOutcome blocked = limits.blocked(client.client());
-      if (blocked != null) {
-        tooMany(req, style, blocked);
-        return;
-      }
-    }
+    // A client over its failed-authentication budget is still served with a valid key the cache
+    // knows (the budget limits failures), but gets no store lookups.
+    RateOutcome blocked = limits == null ? null : limits.blocked(client.client());
     VerifyRequest vr = new VerifyRequest(credential(req, route), projectId(req, route, matched),
         route.project().selection(), route.requirementFor(req.method().name()), client.client(),
         req.getHeader("Origin"), route.isPublic());
     try {
       decided(req, s, route, client, style, kw.verify(vr, cacheOnly));
     } catch (CacheOnlyDirectory.CacheMiss miss) {
+      if (blocked != null) {
+        tooMany(req, style, blocked);
+        return;
+      }
       vertx.executeBlocking(() -> {
         Decision d = kw.verify(vr, kw.cache());
         if (limits != null && d.isValid()) {

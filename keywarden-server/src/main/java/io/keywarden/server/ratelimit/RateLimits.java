@@ -308,8 +308,16 @@ public final class RateLimits implements StoreListener, AutoCloseable {
 
   /**
    * A rejection if {@code clientIp} has used up its failed-authentication budget, else {@code
-   * null}: such a client is refused before its credential is even looked at, so a correct guess
-   * gains nothing until the window has passed. One map lookup; never reads the store.
+   * null}. One map lookup; never reads the store.
+   *
+   * <p>What the budget limits is failures, not the client: callers (the gateway, the management
+   * and verify APIs) still decide such a client's credential against the cache alone, serve a
+   * valid key the cache knows, and answer this rejection for a key the cache does not know (no
+   * store lookup: that keeps floods off the store) and for every invalid key. So one client with
+   * a stale key behind a shared address (a load balancer, a NAT) locks out no other client. The
+   * difference in answers (429 for a key the cache does not know, success for one it knows) helps
+   * no guesser: a key carries about 178 random bits, and a guess the cache knows is a guess that
+   * was already right.
    */
   public RateOutcome blocked(String clientIp) {
     if (clientIp == null || blockedUntil.isEmpty()) {

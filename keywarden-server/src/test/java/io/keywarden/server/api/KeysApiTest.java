@@ -504,7 +504,10 @@ class KeysApiTest {
     assert400(h.patch("/v1/keys/" + id, "{\"enabled\":\"no\"}").send(), "enabled");
     assert400(h.patch("/v1/keys/" + id, "{\"scopes\":[\"teleport\"]}").send(), "scopes");
     assert400(h.patch("/v1/keys/" + id, "{\"metadata\":5}").send(), "metadata");
-    assert400(h.patch("/v1/keys/" + id, "{\"name\":\"x\",}").send(), "body");
+    var malformed = h.patch("/v1/keys/" + id, "{\"name\":\"x\",}").send();
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.errorCode()).isEqualTo("malformed_json");
+    assertThat(malformed.errorField()).isEqualTo("body");
     assert400(h.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":-1}").send(), "grace_seconds");
     assert400(h.post("/v1/keys/" + id + "/rotate", "{\"grace_seconds\":\"60\"}").send(), "grace_seconds");
     assert400(h.post("/v1/keys/" + id + "/rotate", "{\"grace\":60}").send(), "grace");

@@ -383,13 +383,57 @@ class MembersApiTest {
   void workspaceScopedKeyManagesItsOwnWorkspacesMembers() {
     String mine = createWorkspace("Mine");
     String user = createUser();
+    assertThat(put(mine, user, "{\"role\":\"viewer\"}").status()).isEqualTo(201); // by an unbound key
     String key = scopedKey(mine);
-    var added = h.call("PUT", "/v1/workspaces/" + mine + "/members/" + user).auth(key)
+    var changed = h.call("PUT", "/v1/workspaces/" + mine + "/members/" + user).auth(key)
         .json("{\"role\":\"member\"}").send();
-    assertThat(added.status()).isEqualTo(201);
+    assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+    assertThat(changed.data().get("role").asText()).isEqualTo("member");
     assertThat(h.call("GET", "/v1/workspaces/" + mine + "/members").auth(key).send().data()).hasSize(1);
     assertThat(h.call("DELETE", "/v1/workspaces/" + mine + "/members/" + user).auth(key).send().status())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aWorkspaceBoundKeyCannotEnrollAnotherWorkspacesUserAndLearnsNothingAboutThem() {
+    String mine = createWorkspace("Mine");
+    String theirs = createWorkspace("Theirs");
+    String victim = createUser();
+    assertThat(put(theirs, victim, "{\"role\":\"member\"}").status()).isEqualTo(201);
+    String key = scopedKey(mine);
+
+    var enroll = h.call("PUT", "/v1/workspaces/" + mine + "/members/" + victim).auth(key)
+        .json("{\"role\":\"member\"}").send();
+    var unknown = h.call("PUT", "/v1/workspaces/" + mine + "/members/usr_doesnotexist").auth(key)
+        .json("{\"role\":\"member\"}").send();
+
+    assertThat(enroll.status()).as(enroll.toString()).isEqualTo(404);
+    assertThat(enroll.raw.body()).isEqualTo(unknown.raw.body());
+    assertThat(userIds(h.get("/v1/workspaces/" + mine + "/members").send().data())).doesNotContain(victim);
+    var read = h.call("GET", "/v1/users/" + victim).auth(key).send();
+    var readUnknown = h.call("GET", "/v1/users/usr_doesnotexist").auth(key).send();
+    assertThat(read.status()).isEqualTo(404);
+    assertThat(read.raw.body()).isEqualTo(readUnknown.raw.body()).doesNotContain("@example.com");
+    var mint = h.call("POST", "/v1/keys").auth(key).json("{\"kind\":\"user\",\"user_id\":\"" + victim
+        + "\",\"name\":\"as them\",\"scopes\":[\"read\"]}").send();
+    var mintUnknown = h.call("POST", "/v1/keys").auth(key).json("{\"kind\":\"user\",\"user_id\":"
+        + "\"usr_doesnotexist\",\"name\":\"as them\",\"scopes\":[\"read\"]}").send();
+    assertThat(mint.status()).isEqualTo(400);
+    assertThat(mint.raw.body()).isEqualTo(mintUnknown.raw.body());
+  }
+
+  @Test
+  void aWorkspaceBoundKeyCannotEnrollAUserWhoBelongsNowhere() {
+    String mine = createWorkspace("Mine");
+    String loner = createUser();
+    String key = scopedKey(mine);
+
+    var enroll = h.call("PUT", "/v1/workspaces/" + mine + "/members/" + loner).auth(key)
+        .json("{\"role\":\"member\"}").send();
+
+    assertThat(enroll.status()).isEqualTo(404);
+    assertThat(enroll.json.get("error").get("message").asText()).isEqualTo("User not found.");
+    assertThat(put(mine, loner, "{\"role\":\"member\"}").status()).as("an unbound key may").isEqualTo(201);
   }
 
   // ---- 413 / 415 ----

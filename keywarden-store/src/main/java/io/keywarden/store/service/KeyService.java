@@ -117,23 +117,12 @@ public final class KeyService {
     if (u.metadata() != null) {
       metadata = issuer.validMetadata(normalizeMetadata(u.metadata()));
     }
-    if (u.clearExpiry()) {
-      if (u.expiresAt() != null) {
-        throw KeywardenException.invalid("expires_at", "Give expires_at or ask for no expiry, not both.");
-      }
-      if (!model.ttl().allowNone()) {
-        throw KeywardenException.invalid("expires_at", "Keys must expire; choose a lifetime of " + model.ttl().describe() + " days.");
-      }
+    if (u.clearExpiry() && u.expiresAt() != null) {
+      throw KeywardenException.invalid("expires_at", "Give expires_at or ask for no expiry, not both.");
     }
-    if (u.expiresAt() != null) {
-      Instant now = clock.instant();
-      if (!u.expiresAt().isAfter(now)) {
-        throw KeywardenException.invalid("expires_at", "expires_at must be in the future.");
-      }
-      Integer longest = model.ttl().longestDays();
-      if (longest != null && u.expiresAt().isAfter(now.plus(Duration.ofDays(longest)))) {
-        throw KeywardenException.invalid("expires_at", "expires_at must be at most " + longest + " days ahead.");
-      }
+    if (u.clearExpiry() || u.expiresAt() != null) {
+      // The same check as at creation and rotation, with the workspace's cap as it is now.
+      issuer.expiry(null, u.expiresAt(), u.clearExpiry(), "expires_at", maxTtlDays(key), clock.instant());
     }
     String rateLimits = null;
     if (u.rateLimits() != null) {
@@ -170,9 +159,20 @@ public final class KeyService {
     if (old.replacedByKeyId() != null) {
       throw KeywardenException.conflict("id", "This key has already been rotated.");
     }
-    IssuedKey successor = issuer.successor(old, actor.id());
+    IssuedKey successor = issuer.successor(old, maxTtlDays(old), actor.id());
     ApiKey stored = store.rotateKey(keyId, successor.key(), now.plus(grace), actor);
     return new IssuedKey(stored, successor.secret());
+  }
+
+  /**
+   * The lifetime cap of the workspace an access key belongs to, or {@code null}. Operator keys
+   * answer to no workspace's key policy.
+   */
+  private Integer maxTtlDays(ApiKey key) {
+    if (key.kind() == KeyKind.OPERATOR || key.workspaceId() == null) {
+      return null;
+    }
+    return store.workspace(key.workspaceId()).map(Workspace::maxTtlDays).orElse(null);
   }
 
   /**
