@@ -52,6 +52,7 @@ public final class KeywardenServer implements AutoCloseable {
   private final InvalidationBus bus;
   private final TlsCertificate tls;
   private volatile long configStamp;
+  private final long operatorKeyWatch;
 
   private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers,
       ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits, InvalidationBus bus,
@@ -67,6 +68,9 @@ public final class KeywardenServer implements AutoCloseable {
     this.gateway = gateway;
     this.gatewayServers = gatewayServers;
     this.configStamp = stamp(config.configFile());
+    // Operator-key changes of other processes (reset-key, a node without the invalidation bus)
+    // reach the verification API within a second; management requests look on every request.
+    this.operatorKeyWatch = vertx.setPeriodic(1000, t -> vertx.executeBlocking(kw::refreshOperatorKeys, false));
     if (config.configFile() != null) {
       vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
         reloadIfChanged();
@@ -127,18 +131,7 @@ public final class KeywardenServer implements AutoCloseable {
       Router.router(v); // loads the web classes now rather than on the critical path
       return v;
     });
-    Keywarden.Builder b = Keywarden.builder()
-        .dataDir(config.dataDir())
-        .model(config.model())
-        .cache(config.cache())
-        .showSuspensionReason(s.showSuspensionReason())
-        .clock(clock);
-    if (config.databaseUrl() != null) {
-      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-    }
-    if (config.secrets() != null) {
-      b.secrets(config.secrets());
-    }
+    Keywarden.Builder b = store(config, clock);
     Keywarden kw;
     try {
       kw = b.open();
@@ -149,7 +142,6 @@ public final class KeywardenServer implements AutoCloseable {
     Vertx vertx = null;
     TlsCertificate tls = null;
     try {
-      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
       long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       vertx = vertxStart.join();
       seedPlans(kw, config);
@@ -181,12 +173,16 @@ public final class KeywardenServer implements AutoCloseable {
         tls.apply(options);
       }
       List<HttpServer> servers = new ArrayList<>();
-      HttpServer first = await(vertx.createHttpServer(options).requestHandler(guarded(guard, api.router())).listen(), "listen on " + s.bind() + ":" + s.apiPort());
+      // The API answers 503 until start-up is complete (the admin key handed over), so whoever
+      // sees it answer can rely on the key file being there.
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> apiHandler = guarded(guard, startingGate(started, api.router()));
+      HttpServer first = await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen on " + s.bind() + ":" + s.apiPort());
       servers.add(first);
       // Vert.x shares one listening socket among servers with the same options (port 0 included:
       // they then share the first one's random port), one server per event loop.
       for (int i = 1; i < loops; i++) {
-        servers.add(await(vertx.createHttpServer(options).requestHandler(guarded(guard, api.router())).listen(), "listen"));
+        servers.add(await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen"));
       }
       Gateway gateway = new Gateway(vertx, kw, config.gateway(), limits);
       HttpServerOptions gatewayOptions = guard.options(new HttpServerOptions()
@@ -208,6 +204,9 @@ public final class KeywardenServer implements AutoCloseable {
         (gatewayTls ? gatewayServers : List.<HttpServer>of()).forEach(tls::serve);
         tls.watch();
       }
+      // Only now that every listener is bound: a start that fails issues no admin key.
+      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal, resetCommand(config));
+      started.set(true);
       KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits, bus, tls);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
@@ -233,6 +232,56 @@ public final class KeywardenServer implements AutoCloseable {
       }
       throw (RuntimeException) e;
     }
+  }
+
+  /**
+   * The store a node of {@code config} opens: SQLite in the data directory, or the database URL
+   * with its credentials, and the deployment secret. {@code keywarden admin reset-key} opens the
+   * same.
+   */
+  static Keywarden.Builder store(KeywardenConfig config, Clock clock) {
+    Keywarden.Builder b = Keywarden.builder()
+        .dataDir(config.dataDir())
+        .model(config.model())
+        .cache(config.cache())
+        .showSuspensionReason(config.server().showSuspensionReason())
+        .clock(clock);
+    if (config.databaseUrl() != null) {
+      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    }
+    if (config.secrets() != null) {
+      b.secrets(config.secrets());
+    }
+    return b;
+  }
+
+  /** {@code router}, once {@code started}; before, 503 with {@code Retry-After: 1}. */
+  private static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> startingGate(
+      java.util.concurrent.atomic.AtomicBoolean started, Router router) {
+    return req -> {
+      if (started.get()) {
+        router.handle(req);
+        return;
+      }
+      req.response().setStatusCode(503).putHeader("Retry-After", "1")
+          .putHeader("Content-Type", "application/json")
+          .end("{\"error\":{\"code\":\"service_unavailable\",\"message\":\"Keywarden is starting.\"}}");
+    };
+  }
+
+  /** The command that revokes this deployment's admin key and issues a new one. */
+  static String resetCommand(KeywardenConfig config) {
+    StringBuilder b = new StringBuilder("keywarden admin reset-key");
+    if (config.configFile() != null) {
+      b.append(" --config ").append(config.configFile().toAbsolutePath());
+    }
+    if (config.databaseUrl() == null) {
+      b.append(" --data-dir ").append(config.dataDir().toAbsolutePath().normalize());
+    }
+    if (config.adminKeyFile() != null) {
+      b.append(" --admin-key-file ").append(config.adminKeyFile().toAbsolutePath());
+    }
+    return b.toString();
   }
 
   /**
@@ -341,6 +390,7 @@ public final class KeywardenServer implements AutoCloseable {
   /** Graceful shutdown: drain, flush, close. */
   @Override
   public void close() {
+    vertx.cancelTimer(operatorKeyWatch);
     long graceMs = config.server().shutdownGrace().toMillis();
     List<Future<Void>> stops = new ArrayList<>();
     for (HttpServer s : apiServers) {
