@@ -4,6 +4,7 @@ import io.keywarden.server.api.ApiRouter;
 import io.keywarden.server.config.ConfigException;
 import io.keywarden.server.config.ConfigLoader;
 import io.keywarden.server.config.GatewayConfig;
+import io.keywarden.server.gateway.ClientAddress;
 import io.keywarden.server.gateway.Gateway;
 import io.keywarden.server.cluster.InvalidationBus;
 import io.keywarden.server.ratelimit.RateLimits;
@@ -49,6 +50,7 @@ public final class KeywardenServer implements AutoCloseable {
   private final RateLimits limits;
   private final InvalidationBus bus;
   private volatile long configStamp;
+  private final long operatorKeyWatch;
 
   private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers,
       ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits, InvalidationBus bus) {
@@ -62,6 +64,9 @@ public final class KeywardenServer implements AutoCloseable {
     this.gateway = gateway;
     this.gatewayServers = gatewayServers;
     this.configStamp = stamp(config.configFile());
+    // Operator-key changes of other processes (reset-key, a node without the invalidation bus)
+    // reach the verification API within a second; management requests look on every request.
+    this.operatorKeyWatch = vertx.setPeriodic(1000, t -> vertx.executeBlocking(kw::refreshOperatorKeys, false));
     if (config.configFile() != null) {
       vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
         reloadIfChanged();
@@ -86,17 +91,7 @@ public final class KeywardenServer implements AutoCloseable {
       Router.router(v); // loads the web classes now rather than on the critical path
       return v;
     });
-    Keywarden.Builder b = Keywarden.builder()
-        .dataDir(config.dataDir())
-        .model(config.model())
-        .cache(config.cache())
-        .clock(clock);
-    if (config.databaseUrl() != null) {
-      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-    }
-    if (config.secrets() != null) {
-      b.secrets(config.secrets());
-    }
+    Keywarden.Builder b = store(config, clock);
     Keywarden kw;
     try {
       kw = b.open();
@@ -106,7 +101,6 @@ public final class KeywardenServer implements AutoCloseable {
     }
     Vertx vertx = null;
     try {
-      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
       long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       vertx = vertxStart.join();
       RateLimits limits = RateLimits.create(vertx, config.rateLimits(), kw);
@@ -122,7 +116,12 @@ public final class KeywardenServer implements AutoCloseable {
             });
         kw.store().addListener(bus);
       }
-      ApiRouter api = ApiRouter.create(vertx, kw, s, limits);
+      ClientAddress clients = new ClientAddress(config.gateway().trustedProxies());
+      ApiRouter api = ApiRouter.create(vertx, kw, s, limits, req -> {
+        var peer = req.remoteAddress();
+        return peer == null ? null
+            : clients.resolve(peer.hostAddress(), req.getHeader("X-Forwarded-For")).client();
+      });
       HttpServerOptions options = new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.apiPort())
@@ -149,6 +148,8 @@ public final class KeywardenServer implements AutoCloseable {
         gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(gateway).listen(),
             "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
       }
+      // Only now that every listener is bound: a start that fails issues no admin key.
+      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal, resetCommand(config));
       KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits, bus);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
@@ -170,6 +171,41 @@ public final class KeywardenServer implements AutoCloseable {
       }
       throw (RuntimeException) e;
     }
+  }
+
+  /**
+   * The store a node of {@code config} opens: SQLite in the data directory, or the database URL
+   * with its credentials, and the deployment secret. {@code keywarden admin reset-key} opens the
+   * same.
+   */
+  static Keywarden.Builder store(KeywardenConfig config, Clock clock) {
+    Keywarden.Builder b = Keywarden.builder()
+        .dataDir(config.dataDir())
+        .model(config.model())
+        .cache(config.cache())
+        .clock(clock);
+    if (config.databaseUrl() != null) {
+      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    }
+    if (config.secrets() != null) {
+      b.secrets(config.secrets());
+    }
+    return b;
+  }
+
+  /** The command that revokes this deployment's admin key and issues a new one. */
+  static String resetCommand(KeywardenConfig config) {
+    StringBuilder b = new StringBuilder("keywarden admin reset-key");
+    if (config.configFile() != null) {
+      b.append(" --config ").append(config.configFile().toAbsolutePath());
+    }
+    if (config.databaseUrl() == null) {
+      b.append(" --data-dir ").append(config.dataDir().toAbsolutePath().normalize());
+    }
+    if (config.adminKeyFile() != null) {
+      b.append(" --admin-key-file ").append(config.adminKeyFile().toAbsolutePath());
+    }
+    return b.toString();
   }
 
   /** The port the gateway listens on (useful with port 0). */
@@ -256,6 +292,7 @@ public final class KeywardenServer implements AutoCloseable {
   /** Graceful shutdown: drain, flush, close. */
   @Override
   public void close() {
+    vertx.cancelTimer(operatorKeyWatch);
     long graceMs = config.server().shutdownGrace().toMillis();
     List<Future<Void>> stops = new ArrayList<>();
     for (HttpServer s : apiServers) {

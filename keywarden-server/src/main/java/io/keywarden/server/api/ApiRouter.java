@@ -31,6 +31,16 @@ public final class ApiRouter {
   /** Builds the router for a node; {@code limits} may be {@code null} (no rate limits). */
   public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings,
       io.keywarden.server.ratelimit.RateLimits limits) {
+    return create(vertx, kw, settings, limits, OperatorAuth::peerAddress);
+  }
+
+  /**
+   * Builds the router for a node; {@code clientAddress} resolves a request's client address (the
+   * server's trusted-proxy rules), which operator keys' IP allow-lists are checked against.
+   */
+  public static ApiRouter create(Vertx vertx, Keywarden kw, ServerSettings settings,
+      io.keywarden.server.ratelimit.RateLimits limits,
+      java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clientAddress) {
     Router r = Router.router(vertx);
     ApiRouter api = new ApiRouter(r);
     r.route().handler(RequestIds::assign);
@@ -43,7 +53,7 @@ public final class ApiRouter {
     health.mount(r);
     api.routes.addAll(health.routes());
 
-    OperatorAuth auth = new OperatorAuth(kw, limits);
+    OperatorAuth auth = new OperatorAuth(kw, limits, clientAddress);
     List<Endpoint> endpoints = List.of(
         new VerifyApi(kw, auth, vertx, limits),
         new WorkspacesApi(kw, auth, limits),
@@ -51,6 +61,7 @@ public final class ApiRouter {
         new UsersApi(kw, auth),
         new MembersApi(kw, auth),
         new KeysApi(kw, auth, limits),
+        new OperatorKeysApi(kw, auth),
         new AuditApi(kw, auth),
         new LimitsApi(kw, auth, limits));
     for (Endpoint e : endpoints) {

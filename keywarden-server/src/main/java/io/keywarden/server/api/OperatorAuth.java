@@ -27,18 +27,31 @@ final class OperatorAuth {
   private final Keywarden kw;
   private final RateLimits limits;
   private final Map<String, ScopeRequirement> requirements = new HashMap<>();
+  /** The client's address of a request, as the server resolves it (trusted proxies). */
+  private final java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clients;
 
   OperatorAuth(Keywarden kw, RateLimits limits) {
+    this(kw, limits, OperatorAuth::peerAddress);
+  }
+
+  OperatorAuth(Keywarden kw, RateLimits limits,
+      java.util.function.Function<io.vertx.core.http.HttpServerRequest, String> clients) {
     this.kw = kw;
     this.limits = limits;
+    this.clients = clients;
     ScopeVocabulary v = kw.model().operatorScopes();
     for (String s : v.names()) {
       requirements.put(s, v.requireAll(List.of(s)));
     }
   }
 
-  /** Authenticates with the full cache (may read the store: call off the event loop). */
+  /**
+   * Authenticates with the full cache (may read the store: call off the event loop). Looks at
+   * the store's operator-key generation first, so an operator-key change made by another process
+   * (another node, {@code keywarden admin reset-key}) is in force from this request on.
+   */
   Caller require(RoutingContext ctx, String scope) {
+    kw.refreshOperatorKeys();
     return require(ctx, scope, kw.cache());
   }
 
@@ -86,8 +99,13 @@ final class OperatorAuth {
     return Bearer.token(ctx.request().getHeader("Authorization"));
   }
 
-  static String clientIp(RoutingContext ctx) {
-    var a = ctx.request().remoteAddress();
+  String clientIp(RoutingContext ctx) {
+    return clients.apply(ctx.request());
+  }
+
+  /** The socket peer's address: the client when no proxy is trusted. */
+  static String peerAddress(io.vertx.core.http.HttpServerRequest request) {
+    var a = request.remoteAddress();
     return a == null ? null : a.hostAddress();
   }
 }

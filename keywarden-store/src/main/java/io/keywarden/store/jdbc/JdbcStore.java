@@ -79,11 +79,13 @@ public final class JdbcStore implements Store {
   private final Users users;
   private final Memberships memberships;
   private final Keys keys;
+  private final OperatorKeys operatorKeys;
 
   private JdbcStore(Database db, IdGenerator ids) {
     this.db = db;
     this.audit = new AuditLog(ids);
     this.keys = new Keys(audit);
+    this.operatorKeys = new OperatorKeys(keys, audit);
     this.memberships = new Memberships(audit);
     this.workspaces = new Workspaces(ids, audit);
     this.projects = new Projects(ids, audit, keys, memberships);
@@ -316,6 +318,36 @@ public final class JdbcStore implements Store {
   public ApiKey rotateKey(String oldId, ApiKey successor, Instant oldKeyExpiresAt, Actor actor) {
     Objects.requireNonNull(successor, "successor");
     return db.write(tx -> keys.rotate(tx, oldId, successor, oldKeyExpiresAt, actor));
+  }
+
+  // ---- operator keys ----
+
+  @Override
+  public Page<ApiKey> operatorKeys(io.keywarden.store.OperatorKeyFilter filter, PageRequest page) {
+    Objects.requireNonNull(filter, "filter");
+    return db.read(tx -> operatorKeys.list(tx, filter, page));
+  }
+
+  @Override
+  public long operatorKeyGeneration() {
+    return db.read(OperatorKeys::generation);
+  }
+
+  @Override
+  public boolean adminKeyIssued() {
+    return db.read(OperatorKeys::adminKeyIssued);
+  }
+
+  @Override
+  public ApiKey insertBootstrapAdminKey(ApiKey key, Actor actor) {
+    Objects.requireNonNull(key, "key");
+    return db.write(tx -> operatorKeys.insertBootstrap(tx, key, actor));
+  }
+
+  @Override
+  public List<String> resetAdminKey(ApiKey fresh, Instant at, Actor actor) {
+    Objects.requireNonNull(fresh, "fresh");
+    return db.write(tx -> operatorKeys.reset(tx, fresh, at, actor));
   }
 
   /** Updates {@code last_used_at} in one batch, with no audit event and no listener call. */
