@@ -24,6 +24,7 @@ final class AuditCommand {
 
   @Command(name = "tail", mixinStandardHelpOptions = true,
       description = {"Print the latest events, oldest first, then follow new ones as they come (Ctrl-C ends).",
+          "It asks for the newest page every --interval and prints the events after the last one shown.",
           "With --json, one event per line as the API gives it."})
   int tail(@Mixin Remote remote, @Mixin Filters filters,
       @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10",
@@ -40,15 +41,14 @@ final class AuditCommand {
     }
     KeywardenClient client = remote.client();
     Map<String, String> query = filters.query();
-    PrintWriter out = remote.out();
-    if (!remote.json) {
-      out.printf(ROW, "AT", "ACTION", "TARGET", "ACTOR");
-    }
     List<JsonNode> first = new ArrayList<>();
     client.pages("/v1/audit-events", query, Math.max(lines, 1), page -> {
       page.data().forEach(first::add);
       return false;
     });
+    if (!remote.json) {
+      remote.out().printf(ROW, "AT", "ACTION", "TARGET", "ACTOR");
+    }
     String newest = first.isEmpty() ? null : first.getFirst().path("id").asText();
     print(remote, first.subList(0, Math.min(lines, first.size())));
     long pause = (long) (interval * 1000);

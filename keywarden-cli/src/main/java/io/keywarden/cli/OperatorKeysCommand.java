@@ -2,7 +2,6 @@ package io.keywarden.cli;
 
 import static io.keywarden.cli.client.KeywardenClient.path;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keywarden.cli.client.KeywardenClient;
 import java.util.LinkedHashMap;
@@ -30,7 +29,8 @@ final class OperatorKeysCommand {
       List<String> scopes,
       @Option(names = "--workspace", paramLabel = "WS_ID", description = "Bind the key to this workspace.")
       String workspace,
-      @Option(names = "--ttl-days", paramLabel = "DAYS", description = "Lifetime in days, or none.") String ttlDays,
+      @Option(names = "--ttl-days", paramLabel = "DAYS", description = "Lifetime in days (default: no expiry).")
+      Integer ttlDays,
       @Option(names = "--expires-at", paramLabel = "TIME", description = "Expiry as RFC 3339, instead of --ttl-days.")
       String expiresAt,
       @Option(names = "--allowed-ips", split = ",", paramLabel = "CIDR", description = "Addresses the key may be used from.")
@@ -38,7 +38,7 @@ final class OperatorKeysCommand {
       @Option(names = {"-q", "--quiet"}, description = "Print only the new key's id and secret, separated by a space.")
       boolean quiet) {
     Bodies b = new Bodies(remote.spec).put("name", name).list("scopes", scopes).put("workspace_id", workspace)
-        .daysOrNone("ttl_days", "--ttl-days", ttlDays).timeOrNone("expires_at", expiresAt)
+        .put("ttl_days", ttlDays).timeOrNone("expires_at", expiresAt)
         .list("allowed_ips", allowedIps);
     return remote.printSecret(remote.client().send("POST", "/v1/operator-keys", b.json()), quiet, "Created");
   }
@@ -47,10 +47,14 @@ final class OperatorKeysCommand {
   int list(@Mixin Remote remote, @Mixin ListOptions page,
       @Option(names = "--workspace", paramLabel = "WS_ID", description = "Only keys bound to this workspace.")
       String workspace,
-      @Option(names = "--state", paramLabel = "STATE", description = "active, expired, revoked or disabled.") String state) {
+      @Option(names = "--revoked", paramLabel = "true|false", description = "Only revoked keys, or only keys not revoked.")
+      Boolean revoked,
+      @Option(names = "--name-prefix", paramLabel = "TEXT", description = "Only keys whose name starts with TEXT.")
+      String namePrefix) {
     Map<String, String> q = new LinkedHashMap<>();
     q.put("workspace_id", workspace);
-    q.put("state", state);
+    q.put("revoked", revoked == null ? null : revoked.toString());
+    q.put("name_prefix", namePrefix);
     return page.print(remote, "/v1/operator-keys", q, Views.OPERATOR_KEY);
   }
 
@@ -63,12 +67,18 @@ final class OperatorKeysCommand {
       description = "Change an operator key: only the options given change; lists are replaced.")
   int update(@Mixin Remote remote, @Parameters(paramLabel = "KEY_ID") String id,
       @Option(names = "--name") String name,
+      @Option(names = "--enable", description = "Enable the key.") boolean enable,
+      @Option(names = "--disable", description = "Disable the key (refused until enabled again).") boolean disable,
       @Option(names = "--scopes", split = ",", paramLabel = "SCOPE") List<String> scopes,
       @Option(names = "--allowed-ips", split = ",", paramLabel = "CIDR") List<String> allowedIps,
       @Option(names = "--expires-at", paramLabel = "TIME", description = "New expiry (RFC 3339), or none.")
       String expiresAt) {
-    Bodies b = new Bodies(remote.spec).put("name", name).list("scopes", scopes).list("allowed_ips", allowedIps)
-        .timeOrNone("expires_at", expiresAt);
+    Bodies b = new Bodies(remote.spec);
+    if (enable && disable) {
+      throw b.usage("--enable and --disable exclude each other");
+    }
+    b.put("name", name).put("enabled", enable ? Boolean.TRUE : disable ? Boolean.FALSE : null).list("scopes", scopes)
+        .list("allowed_ips", allowedIps).timeOrNone("expires_at", expiresAt);
     if (b.isEmpty()) {
       throw b.usage("nothing to change: give at least one option (see keywarden operator-keys update --help)");
     }
@@ -86,7 +96,8 @@ final class OperatorKeysCommand {
       description = {"Issue a successor with the same scopes and binding; the old key works until the grace period",
           "ends. The new secret is printed this once."})
   int rotate(@Mixin Remote remote, @Parameters(paramLabel = "KEY_ID") String id,
-      @Option(names = "--grace-seconds", paramLabel = "SECONDS", description = "How long the old key keeps working.")
+      @Option(names = "--grace-seconds", paramLabel = "SECONDS",
+          description = "How long the old key keeps working (default 0).")
       Integer graceSeconds,
       @Option(names = {"-q", "--quiet"}, description = "Print only the new key's id and secret, separated by a space.")
       boolean quiet) {

@@ -38,13 +38,18 @@ final class Remote {
   /** The client for this connection; reports the connection's warnings on stderr once. */
   KeywardenClient client() {
     if (client == null) {
-      Connection c = Connection.resolve(new Connection.Flags(url, token, profile), System.getenv(),
-          Path.of(System.getProperty("user.home")));
+      Connection c = Connection.resolve(new Connection.Flags(url, token, profile), System.getenv(), home());
       c.warnings().forEach(w -> err().println("keywarden: warning: " + w));
       err().flush();
       client = new KeywardenClient(c, Main.version());
     }
     return client;
+  }
+
+  /** The home directory as the shell sees it ({@code $HOME}), else the JVM's. */
+  static Path home() {
+    String h = System.getenv("HOME");
+    return Path.of(h == null || h.isBlank() ? System.getProperty("user.home") : h);
   }
 
   PrintWriter out() {

@@ -79,8 +79,8 @@ public record Connection(URI url, String token, List<String> warnings) {
     }
     String url = first(flags.url(), text(chosen, "url"), blankToNull(env.get("KEYWARDEN_URL")), text(fallback, "url"),
         DEFAULT_URL);
-    String token = first(flags.token(), token(chosen, env, file), blankToNull(env.get("KEYWARDEN_TOKEN")),
-        token(fallback, env, file));
+    String token = first(flags.token(), token(chosen, env, file, home), blankToNull(env.get("KEYWARDEN_TOKEN")),
+        token(fallback, env, file, home));
     if (token == null) {
       throw new SettingsException("no operator key: set KEYWARDEN_TOKEN, pass --token, or add a profile to " + file);
     }
@@ -156,7 +156,7 @@ public record Connection(URI url, String token, List<String> warnings) {
     }
   }
 
-  private static String token(JsonNode profile, Map<String, String> env, Path file) {
+  private static String token(JsonNode profile, Map<String, String> env, Path file, Path home) {
     if (profile == null) {
       return null;
     }
@@ -166,8 +166,7 @@ public record Connection(URI url, String token, List<String> warnings) {
     }
     String fromFile = text(profile, "token_file");
     if (fromFile != null) {
-      Path p = fromFile.startsWith("~/") ? Path.of(System.getProperty("user.home")).resolve(fromFile.substring(2))
-          : Path.of(fromFile);
+      Path p = fromFile.startsWith("~/") ? home.resolve(fromFile.substring(2)) : Path.of(fromFile);
       try {
         return blankToNull(Files.readString(p).strip());
       } catch (IOException e) {
