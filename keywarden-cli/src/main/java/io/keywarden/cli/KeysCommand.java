@@ -73,7 +73,7 @@ final class KeysCommand {
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one key (never its secret).")
   int show(@Mixin Remote remote, @Parameters(paramLabel = "KEY_ID") String id) {
-    return remote.show(remote.client().get(path("v1", "keys", id), Map.of()), Views.KEY);
+    return remote.show(remote.client().get(path("v1", "keys", id), Map.of()));
   }
 
   @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
@@ -99,7 +99,7 @@ final class KeysCommand {
     if (b.isEmpty()) {
       throw b.usage("nothing to change: give at least one option (see keywarden keys update --help)");
     }
-    return remote.show(remote.client().send("PATCH", path("v1", "keys", id), b.json()), Views.KEY);
+    return remote.show(remote.client().send("PATCH", path("v1", "keys", id), b.json()));
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,

@@ -60,7 +60,7 @@ final class OperatorKeysCommand {
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one operator key (never its secret).")
   int show(@Mixin Remote remote, @Parameters(paramLabel = "KEY_ID") String id) {
-    return remote.show(remote.client().get(path("v1", "operator-keys", id), Map.of()), Views.OPERATOR_KEY);
+    return remote.show(remote.client().get(path("v1", "operator-keys", id), Map.of()));
   }
 
   @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
@@ -82,7 +82,7 @@ final class OperatorKeysCommand {
     if (b.isEmpty()) {
       throw b.usage("nothing to change: give at least one option (see keywarden operator-keys update --help)");
     }
-    return remote.show(remote.client().send("PATCH", path("v1", "operator-keys", id), b.json()), Views.OPERATOR_KEY);
+    return remote.show(remote.client().send("PATCH", path("v1", "operator-keys", id), b.json()));
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,

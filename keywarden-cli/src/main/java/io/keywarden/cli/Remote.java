@@ -61,11 +61,11 @@ final class Remote {
   }
 
   /** Prints a single object's answer: its JSON as received, or the rows of {@code view}. */
-  int show(KeywardenClient.Answer answer, Views.Fields view) {
+  int show(KeywardenClient.Answer answer) {
     if (json) {
       out().println(answer.body());
     } else {
-      Views.printObject(out(), answer.data(), view);
+      Views.printObject(out(), answer.data());
     }
     out().flush();
     return 0;
@@ -94,7 +94,7 @@ final class Remote {
       out().println(text(key, "id") + " " + key.path("secret").asText());
     } else {
       out().println(verb + " " + text(key, "id") + ":");
-      Views.printObject(out(), key, null);
+      Views.printObject(out(), key);
       out().println();
       out().println("Secret, shown this once (store it now; Keywarden keeps only a hash):");
       out().println(key.path("secret").asText());

@@ -21,7 +21,7 @@ final class TenantCommands {
       remote.out().flush();
       return 0;
     }
-    return remote.show(a, null);
+    return remote.show(a);
   }
 
   private static int deleted(Remote remote, KeywardenClient.Answer a, String what) {
@@ -47,7 +47,7 @@ final class TenantCommands {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a workspace.")
     int show(@Mixin Remote remote, @Parameters(paramLabel = "WS_ID") String id) {
-      return remote.show(remote.client().get(path("v1", "workspaces", id), Map.of()), Views.WORKSPACE);
+      return remote.show(remote.client().get(path("v1", "workspaces", id), Map.of()));
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a workspace; only the options given change.")
@@ -66,7 +66,7 @@ final class TenantCommands {
       if (b.isEmpty()) {
         throw b.usage("nothing to change: give --name, --plan or --max-ttl-days");
       }
-      return remote.show(remote.client().send("PATCH", path("v1", "workspaces", id), b.json()), Views.WORKSPACE);
+      return remote.show(remote.client().send("PATCH", path("v1", "workspaces", id), b.json()));
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
@@ -94,14 +94,14 @@ final class TenantCommands {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a project.")
     int show(@Mixin Remote remote, @Parameters(paramLabel = "PROJ_ID") String id) {
-      return remote.show(remote.client().get(path("v1", "projects", id), Map.of()), Views.PROJECT);
+      return remote.show(remote.client().get(path("v1", "projects", id), Map.of()));
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Rename a project.")
     int update(@Mixin Remote remote, @Parameters(paramLabel = "PROJ_ID") String id,
         @Option(names = "--name", required = true) String name) {
       Bodies b = new Bodies(remote.spec).put("name", name);
-      return remote.show(remote.client().send("PATCH", path("v1", "projects", id), b.json()), Views.PROJECT);
+      return remote.show(remote.client().send("PATCH", path("v1", "projects", id), b.json()));
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a project with its project keys.")
@@ -127,7 +127,7 @@ final class TenantCommands {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a user.")
     int show(@Mixin Remote remote, @Parameters(paramLabel = "USR_ID") String id) {
-      return remote.show(remote.client().get(path("v1", "users", id), Map.of()), Views.USER);
+      return remote.show(remote.client().get(path("v1", "users", id), Map.of()));
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a user's email or name.")
@@ -137,7 +137,7 @@ final class TenantCommands {
       if (b.isEmpty()) {
         throw b.usage("nothing to change: give --email or --name");
       }
-      return remote.show(remote.client().send("PATCH", path("v1", "users", id), b.json()), Views.USER);
+      return remote.show(remote.client().send("PATCH", path("v1", "users", id), b.json()));
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a user; their keys are revoked.")
@@ -165,8 +165,7 @@ final class TenantCommands {
         @Option(names = "--default-project", paramLabel = "PROJ_ID") String defaultProject) {
       Bodies b = new Bodies(remote.spec).put("role", role).list("projects", projects)
           .put("default_project_id", defaultProject);
-      return remote.show(remote.client().send("PUT", path("v1", "workspaces", workspace, "members", user), b.json()),
-          Views.MEMBER);
+      return remote.show(remote.client().send("PUT", path("v1", "workspaces", workspace, "members", user), b.json()));
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user from a workspace.")

@@ -89,7 +89,7 @@ final class Views {
   }
 
   /** Every field of one object but {@code object} and {@code secret}, one {@code name: value} per line. */
-  static void printObject(PrintWriter out, JsonNode object, Fields view) {
+  static void printObject(PrintWriter out, JsonNode object) {
     List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
     object.fields().forEachRemaining(fields::add);
     int width = fields.stream().mapToInt(e -> e.getKey().length()).max().orElse(0);
