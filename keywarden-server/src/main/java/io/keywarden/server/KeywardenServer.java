@@ -128,12 +128,16 @@ public final class KeywardenServer implements AutoCloseable {
           .setHttp2ClearTextEnabled(true)
           .setTcpNoDelay(true);
       List<HttpServer> servers = new ArrayList<>();
-      HttpServer first = await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen on " + s.bind() + ":" + s.apiPort());
+      // The API answers 503 until start-up is complete (the admin key handed over), so whoever
+      // sees it answer can rely on the key file being there.
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> apiHandler = startingGate(started, api.router());
+      HttpServer first = await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen on " + s.bind() + ":" + s.apiPort());
       servers.add(first);
       // Vert.x shares one listening socket among servers with the same options (port 0 included:
       // they then share the first one's random port), one server per event loop.
       for (int i = 1; i < loops; i++) {
-        servers.add(await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen"));
+        servers.add(await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen"));
       }
       Gateway gateway = new Gateway(vertx, kw, config.gateway(), limits);
       HttpServerOptions gatewayOptions = new HttpServerOptions()
@@ -150,6 +154,7 @@ public final class KeywardenServer implements AutoCloseable {
       }
       // Only now that every listener is bound: a start that fails issues no admin key.
       Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal, resetCommand(config));
+      started.set(true);
       KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits, bus);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
@@ -191,6 +196,20 @@ public final class KeywardenServer implements AutoCloseable {
       b.secrets(config.secrets());
     }
     return b;
+  }
+
+  /** {@code router}, once {@code started}; before, 503 with {@code Retry-After: 1}. */
+  private static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> startingGate(
+      java.util.concurrent.atomic.AtomicBoolean started, Router router) {
+    return req -> {
+      if (started.get()) {
+        router.handle(req);
+        return;
+      }
+      req.response().setStatusCode(503).putHeader("Retry-After", "1")
+          .putHeader("Content-Type", "application/json")
+          .end("{\"error\":{\"code\":\"service_unavailable\",\"message\":\"Keywarden is starting.\"}}");
+    };
   }
 
   /** The command that revokes this deployment's admin key and issues a new one. */

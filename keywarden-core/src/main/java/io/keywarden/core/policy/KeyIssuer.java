@@ -190,6 +190,10 @@ public final class KeyIssuer {
         throw KeywardenException.invalid("name", "name must not contain control characters.");
       }
     }
+    if (!KeyFormat.redact(n).equals(n)) {
+      // A key pasted into a name would be stored and shown in every answer and audit event.
+      throw KeywardenException.invalid("name", "name must not contain an API key.");
+    }
     return n;
   }
 
