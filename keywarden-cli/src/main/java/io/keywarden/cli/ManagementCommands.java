@@ -38,7 +38,7 @@ final class ManagementCommands {
         .addSubcommand(new AuditCommand())
         .addSubcommand(new VerifyCommand())
         .addSubcommand(new CompletionCommand())
-        .addSubcommand(new CommandLine.HelpCommand());
+        .addSubcommand(new HelpCommand());
     root.setExecutionExceptionHandler(ManagementCommands::failed);
     return root;
   }

@@ -164,6 +164,12 @@ class CliConnectionAndErrorsTest {
     Result option = cli.run("keys", "--help");
     assertThat(help.exit()).isZero();
     assertThat(help.out()).isEqualTo(option.out()).contains("create", "rotate", "export");
+    Result nested = cli.run("help", "keys", "create");
+    assertThat(nested.exit()).isZero();
+    assertThat(nested.out()).isEqualTo(cli.run("keys", "create", "--help").out()).contains("--scopes");
+    Result unknown = cli.run("help", "keys", "destroy");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("Unknown command: 'destroy'");
     Result top = cli.run("help");
     assertThat(top.out()).contains("keys", "workspaces", "projects", "users", "members", "operator-keys", "audit",
         "verify", "completion", "serve");
