@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return ManagementCommands.register(new CommandLine(new Main())).execute(args);
   }
 
   @Override
