@@ -94,7 +94,8 @@ class OperatorKeysApiTest {
       if (route.equals("POST /v1/keys/verify") || !path.startsWith("/v1/") || path.equals("/v1/openapi.json")) {
         continue;
       }
-      String concrete = path.replace("{id}", a[0]).replace("{user_id}", "usr_000000000000000000000000");
+      String concrete = path.replace("{id}", a[0]).replace("{user_id}", "usr_000000000000000000000000")
+          .replace("{name}", "gold");
       var call = h.call(method, concrete).auth(verifier);
       if (!method.equals("GET") && !method.equals("DELETE")) {
         call.json("{}");
