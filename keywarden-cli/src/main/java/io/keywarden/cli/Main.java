@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Keywarden: API keys, scopes, tenancy, rate limits and audit for HTTP APIs.",
-    subcommands = {Serve.class, DemoCommand.class, Main.Init.class, Main.RotateSecret.class, Main.Keygen.class})
+    subcommands = {Serve.class, DemoCommand.class, Main.Init.class, Main.RotateSecret.class, Main.Keygen.class, AdminCommand.class})
 public final class Main implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -31,7 +31,7 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return ManagementCommands.register(new CommandLine(new Main())).execute(args);
   }
 
   @Override

@@ -178,6 +178,46 @@ class ServeProcessTest {
   }
 
   @Test
+  void adminResetKeyFromAnotherProcessReplacesTheAdminKeyOfTheRunningServer() throws Exception {
+    Path data = dir.resolve("data");
+    Path keyFile = dir.resolve("admin.key");
+    int api = freePort();
+    Child server = launch("running", "serve", "--data-dir", data.toString(), "--api-port", String.valueOf(api),
+        "--gateway-port", String.valueOf(freePort()), "--admin-key-file", keyFile.toString());
+    awaitReady(server, api);
+    String old = Files.readString(keyFile).trim();
+    assertThat(get(api, "/v1/workspaces", old).statusCode()).isEqualTo(200);
+
+    Path newKeyFile = dir.resolve("new-admin.key");
+    Child reset = launch("reset", "admin", "reset-key", "--data-dir", data.toString(),
+        "--admin-key-file", newKeyFile.toString());
+    assertThat(reset.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(reset.process().exitValue()).as(reset.err()).isZero();
+    String fresh = Files.readString(newKeyFile).trim();
+    assertThat(fresh).startsWith("kw_op_").isNotEqualTo(old);
+    assertThat(Files.getPosixFilePermissions(newKeyFile))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(reset.out()).contains("Revoked key_").doesNotContain(fresh);
+    assertThat(reset.err()).doesNotContain(fresh);
+
+    var refused = get(api, "/v1/workspaces", old);
+    assertThat(refused.statusCode()).as("the running server refuses the old key on its next request").isEqualTo(401);
+    assertThat(refused.body()).contains("revoked");
+    assertThat(get(api, "/v1/workspaces", fresh).statusCode()).isEqualTo(200);
+    assertThat(server.terminate(Duration.ofSeconds(15))).isZero();
+    assertThat(server.err()).doesNotContain(fresh).doesNotContain(old);
+  }
+
+  @Test
+  void adminResetKeyWithoutADataDirectoryExits2SayingWhatToGive() throws Exception {
+    Child c = launch("reset-nothing", "admin", "reset-key", "--data-dir", dir.resolve("nothing").toString());
+    assertThat(c.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(c.process().exitValue()).isEqualTo(2);
+    assertThat(c.err()).contains("no data directory").contains("--data-dir");
+    assertThat(dir.resolve("nothing")).doesNotExist();
+  }
+
+  @Test
   void unknownSettingInTheConfigFileExits2NamingIt() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "server:\n  api_port: 9001\n  colour: red\n");

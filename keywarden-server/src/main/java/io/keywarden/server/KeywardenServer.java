@@ -9,6 +9,8 @@ import io.keywarden.server.cluster.InvalidationBus;
 import io.keywarden.server.ratelimit.RateLimits;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.config.ServerSettings;
+import io.keywarden.server.listener.ConnectionGuard;
+import io.keywarden.server.listener.TlsCertificate;
 import io.keywarden.store.service.Keywarden;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,10 +50,14 @@ public final class KeywardenServer implements AutoCloseable {
   private final Gateway gateway;
   private final RateLimits limits;
   private final InvalidationBus bus;
+  private final TlsCertificate tls;
   private volatile long configStamp;
+  private final long operatorKeyWatch;
 
   private KeywardenServer(KeywardenConfig config, Keywarden kw, Vertx vertx, List<HttpServer> apiServers,
-      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits, InvalidationBus bus) {
+      ApiRouter api, Gateway gateway, List<HttpServer> gatewayServers, RateLimits limits, InvalidationBus bus,
+      TlsCertificate tls) {
+    this.tls = tls;
     this.limits = limits;
     this.bus = bus;
     this.config = config;
@@ -62,6 +68,9 @@ public final class KeywardenServer implements AutoCloseable {
     this.gateway = gateway;
     this.gatewayServers = gatewayServers;
     this.configStamp = stamp(config.configFile());
+    // Operator-key changes of other processes (reset-key, a node without the invalidation bus)
+    // reach the verification API within a second; management requests look on every request.
+    this.operatorKeyWatch = vertx.setPeriodic(1000, t -> vertx.executeBlocking(kw::refreshOperatorKeys, false));
     if (config.configFile() != null) {
       vertx.setPeriodic(1000, t -> vertx.executeBlocking(() -> {
         reloadIfChanged();
@@ -141,23 +150,15 @@ public final class KeywardenServer implements AutoCloseable {
     ServerSettings s = config.server();
     int loops = s.eventLoops() > 0 ? s.eventLoops() : Math.max(1, Runtime.getRuntime().availableProcessors());
     // Vert.x starts on another thread while the store opens and migrates: they share nothing.
+    // Both listeners: limits on slow and idle clients, from the moment a connection is accepted.
+    ConnectionGuard guard = new ConnectionGuard(s.timeouts());
     CompletableFuture<Vertx> vertxStart = CompletableFuture.supplyAsync(() -> {
-      Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+      VertxOptions vo = new VertxOptions().setEventLoopPoolSize(loops);
+      Vertx v = Vertx.builder().with(vo).withTransport(guard.transport(vo.getPreferNativeTransport())).build();
       Router.router(v); // loads the web classes now rather than on the critical path
       return v;
     });
-    Keywarden.Builder b = Keywarden.builder()
-        .dataDir(config.dataDir())
-        .model(config.model())
-        .cache(config.cache())
-        .showSuspensionReason(s.showSuspensionReason())
-        .clock(clock);
-    if (config.databaseUrl() != null) {
-      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-    }
-    if (config.secrets() != null) {
-      b.secrets(config.secrets());
-    }
+    Keywarden.Builder b = store(config, clock);
     Keywarden kw;
     try {
       kw = b.open();
@@ -166,8 +167,8 @@ public final class KeywardenServer implements AutoCloseable {
       throw e;
     }
     Vertx vertx = null;
+    TlsCertificate tls = null;
     try {
-      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal);
       long storeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       vertx = vertxStart.join();
       seedPlans(kw, config);
@@ -186,42 +187,67 @@ public final class KeywardenServer implements AutoCloseable {
       }
       ApiRouter api = ApiRouter.create(vertx, kw, s, limits);
       api.clientAddresses(clientAddresses(config.gateway()));
-      HttpServerOptions options = new HttpServerOptions()
+      // Both listeners may serve TLS, with a certificate re-read when its files change.
+      tls = s.tls() == null ? null : TlsCertificate.load(vertx, s.tls());
+      boolean apiTls = tls != null && s.tls().api();
+      boolean gatewayTls = tls != null && s.tls().gateway();
+      HttpServerOptions options = guard.options(new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.apiPort())
           .setHttp2ClearTextEnabled(true)
-          .setTcpNoDelay(true);
+          .setTcpNoDelay(true));
+      if (apiTls) {
+        tls.apply(options);
+      }
       List<HttpServer> servers = new ArrayList<>();
-      HttpServer first = await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen on " + s.bind() + ":" + s.apiPort());
+      // The API answers 503 until start-up is complete (the admin key handed over), so whoever
+      // sees it answer can rely on the key file being there.
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> apiHandler = guarded(guard, startingGate(started, api.router()));
+      HttpServer first = await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen on " + s.bind() + ":" + s.apiPort());
       servers.add(first);
       // Vert.x shares one listening socket among servers with the same options (port 0 included:
       // they then share the first one's random port), one server per event loop.
       for (int i = 1; i < loops; i++) {
-        servers.add(await(vertx.createHttpServer(options).requestHandler(api.router()).listen(), "listen"));
+        servers.add(await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen"));
       }
       Gateway gateway = new Gateway(vertx, kw, config.gateway(), limits);
-      HttpServerOptions gatewayOptions = new HttpServerOptions()
+      HttpServerOptions gatewayOptions = guard.options(new HttpServerOptions()
           .setHost(s.bind())
           .setPort(s.gatewayPort())
           .setHttp2ClearTextEnabled(true)
           // The gateway touches each request only on its event loop: no write synchronization.
           .setStrictThreadMode(true)
-          .setTcpNoDelay(true);
+          .setTcpNoDelay(true));
+      if (gatewayTls) {
+        tls.apply(gatewayOptions);
+      }
       List<HttpServer> gatewayServers = new ArrayList<>();
       for (int i = 0; i < loops; i++) {
-        gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(gateway).listen(),
-            "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
+        gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(guarded(guard, gateway)).listen(), "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
       }
-      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits, bus);
+      if (tls != null) {
+        (apiTls ? servers : List.<HttpServer>of()).forEach(tls::serve);
+        (gatewayTls ? gatewayServers : List.<HttpServer>of()).forEach(tls::serve);
+        tls.watch();
+      }
+      // Only now that every listener is bound: a start that fails issues no admin key.
+      Bootstrap.ensureOperatorKey(kw, config.adminKeyFile(), terminal, resetCommand(config));
+      started.set(true);
+      KeywardenServer server = new KeywardenServer(config, kw, vertx, servers, api, gateway, gatewayServers, limits, bus, tls);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       long sinceProcessStart = ProcessHandle.current().info().startInstant()
           .map(st -> java.time.Duration.between(st, java.time.Instant.now()).toMillis()).orElse(-1L);
-      LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API http://{}:{}/v1, gateway http://{}:{} ({} routes) (store {}, data {})", ms,
-          storeMs, sinceProcessStart, s.bind(), server.apiPort(), s.bind(), server.gatewayPort(),
+      LOG.info("Keywarden ready in {} ms (store {} ms; {} ms since the process started): API {}://{}:{}/v1, gateway {}://{}:{} ({} routes) (store {}, data {})", ms,
+          storeMs, sinceProcessStart, apiTls ? "https" : "http", s.bind(), server.apiPort(),
+          gatewayTls ? "https" : "http", s.bind(), server.gatewayPort(),
           config.gateway().routes().size(), kw.store().dialect(),
           config.dataDir().toAbsolutePath().normalize());
       return server;
     } catch (IOException | RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
       if (vertx != null) {
         vertx.close();
       } else {
@@ -233,6 +259,56 @@ public final class KeywardenServer implements AutoCloseable {
       }
       throw (RuntimeException) e;
     }
+  }
+
+  /**
+   * The store a node of {@code config} opens: SQLite in the data directory, or the database URL
+   * with its credentials, and the deployment secret. {@code keywarden admin reset-key} opens the
+   * same.
+   */
+  static Keywarden.Builder store(KeywardenConfig config, Clock clock) {
+    Keywarden.Builder b = Keywarden.builder()
+        .dataDir(config.dataDir())
+        .model(config.model())
+        .cache(config.cache())
+        .showSuspensionReason(config.server().showSuspensionReason())
+        .clock(clock);
+    if (config.databaseUrl() != null) {
+      b.database(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    }
+    if (config.secrets() != null) {
+      b.secrets(config.secrets());
+    }
+    return b;
+  }
+
+  /** {@code router}, once {@code started}; before, 503 with {@code Retry-After: 1}. */
+  private static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> startingGate(
+      java.util.concurrent.atomic.AtomicBoolean started, Router router) {
+    return req -> {
+      if (started.get()) {
+        router.handle(req);
+        return;
+      }
+      req.response().setStatusCode(503).putHeader("Retry-After", "1")
+          .putHeader("Content-Type", "application/json")
+          .end("{\"error\":{\"code\":\"service_unavailable\",\"message\":\"Keywarden is starting.\"}}");
+    };
+  }
+
+  /** The command that revokes this deployment's admin key and issues a new one. */
+  static String resetCommand(KeywardenConfig config) {
+    StringBuilder b = new StringBuilder("keywarden admin reset-key");
+    if (config.configFile() != null) {
+      b.append(" --config ").append(config.configFile().toAbsolutePath());
+    }
+    if (config.databaseUrl() == null) {
+      b.append(" --data-dir ").append(config.dataDir().toAbsolutePath().normalize());
+    }
+    if (config.adminKeyFile() != null) {
+      b.append(" --admin-key-file ").append(config.adminKeyFile().toAbsolutePath());
+    }
+    return b.toString();
   }
 
   /**
@@ -264,6 +340,11 @@ public final class KeywardenServer implements AutoCloseable {
   /** The rate limits, for tests and the usage endpoints. */
   public RateLimits rateLimits() {
     return limits;
+  }
+
+  /** The listeners' TLS certificate, or {@code null} without TLS. */
+  public TlsCertificate tls() {
+    return tls;
   }
 
   /** The gateway, for reloads and tests. */
@@ -336,6 +417,7 @@ public final class KeywardenServer implements AutoCloseable {
   /** Graceful shutdown: drain, flush, close. */
   @Override
   public void close() {
+    vertx.cancelTimer(operatorKeyWatch);
     long graceMs = config.server().shutdownGrace().toMillis();
     List<Future<Void>> stops = new ArrayList<>();
     for (HttpServer s : apiServers) {
@@ -352,6 +434,9 @@ public final class KeywardenServer implements AutoCloseable {
       LOG.warn("shutdown did not drain cleanly: {}", e.toString());
     }
     gateway.close();
+    if (tls != null) {
+      tls.close();
+    }
     if (bus != null) {
       bus.close();
     }
@@ -368,6 +453,15 @@ public final class KeywardenServer implements AutoCloseable {
       }
     }
     LOG.info("Keywarden stopped");
+  }
+
+  /** {@code handler} behind the guard's look at each request. */
+  private static io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> guarded(ConnectionGuard guard,
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler) {
+    return req -> {
+      guard.onRequest(req);
+      handler.handle(req);
+    };
   }
 
   private static <T> T await(Future<T> f, String what) {

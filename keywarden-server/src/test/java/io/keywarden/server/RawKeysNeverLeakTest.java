@@ -66,10 +66,24 @@ class RawKeysNeverLeakTest {
       replies.add(h.get("/v1/keys/" + id1).send());
       replies.add(h.get("/v1/keys?workspace_id=" + ws).send());
       replies.add(h.patch("/v1/keys/" + id1, "{\"name\":\"renamed\"}").send());
+      replies.add(h.patch("/v1/keys/" + id1, "{\"name\":\"" + s2 + "\"}").send());
+      replies.add(h.get("/v1/keys/" + id1).send());
       replies.add(h.delete("/v1/keys/" + id1).send());
       replies.add(h.post("/v1/keys/verify", "{\"key\":\"" + s1 + "\"}").send());
       var rotated = h.post("/v1/keys/" + id2 + "/rotate", "{\"grace_seconds\":60}").send();
       secrets.add(rotated.data().get("secret").asText());
+      var madeOperator = h.post("/v1/operator-keys", "{\"name\":\"upstream\",\"scopes\":[\"verify\"],\"workspace_id\":\"" + ws + "\"}").send();
+      String opId = madeOperator.data().get("id").asText();
+      secrets.add(madeOperator.data().get("secret").asText());
+      replies.add(h.get("/v1/operator-keys/" + opId).send());
+      replies.add(h.get("/v1/operator-keys?name_prefix=" + s1).send());
+      replies.add(h.patch("/v1/operator-keys/" + opId, "{\"name\":\"" + s1 + "\"}").send());
+      var rotatedOperator = h.post("/v1/operator-keys/" + opId + "/rotate", "{\"grace_seconds\":60}").send();
+      secrets.add(rotatedOperator.data().get("secret").asText());
+      replies.add(h.call("POST", "/v1/operator-keys").auth(madeOperator.data().get("secret").asText())
+          .json("{\"name\":\"x\",\"scopes\":[\"admin\"]}").send());
+      replies.add(h.delete("/v1/operator-keys/" + rotatedOperator.data().get("id").asText()).send());
+      replies.add(h.get("/v1/operator-keys").send());
       replies.add(h.get("/v1/audit-events?limit=100").send());
       for (var r : replies) {
         bodies.add(r.status() + " " + r.raw.body());

@@ -191,6 +191,33 @@ public interface Store extends AutoCloseable {
    */
   ApiKey rotateKey(String oldId, ApiKey successor, Instant oldKeyExpiresAt, Actor actor);
 
+  // ---- operator keys (stored in the same table; insertKey, updateKey, revokeKey and rotateKey
+  // ---- work on them, and refuse to take away the last standing admin key with 409 last_admin_key)
+
+  /** Operator keys matching {@code filter}, newest first. */
+  Page<ApiKey> operatorKeys(OperatorKeyFilter filter, PageRequest page);
+
+  /**
+   * A counter that moves with every committed operator-key change, whichever process made it:
+   * a node that sees it move drops its cached operator keys.
+   */
+  long operatorKeyGeneration();
+
+  /** Whether this deployment ever had an admin key issued (by bootstrap, reset or the API). */
+  boolean adminKeyIssued();
+
+  /** Stores the first admin key of a deployment, remembered as issued by bootstrap. */
+  ApiKey insertBootstrapAdminKey(ApiKey key, Actor actor);
+
+  /**
+   * Revokes at {@code at} every admin key that bootstrap or an earlier reset issued (and their
+   * rotation successors), stores {@code fresh} as the new one, and writes the audit event, in one
+   * transaction.
+   *
+   * @return the ids of the revoked keys
+   */
+  List<String> resetAdminKey(ApiKey fresh, Instant at, Actor actor);
+
   /** Records last use times in one batch; a time never moves a stored value backwards. */
   void recordLastUsed(Map<String, Instant> lastUsedByKeyId);
 

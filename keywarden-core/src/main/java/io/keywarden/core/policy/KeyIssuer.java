@@ -124,6 +124,17 @@ public final class KeyIssuer {
    */
   public IssuedKey issueOperator(String name, List<String> scopes, Instant expiresAt, String createdBy,
       String workspaceId) {
+    return issueOperator(name, scopes, expiresAt, createdBy, workspaceId, List.of());
+  }
+
+  /**
+   * Makes an operator key, optionally bound to one workspace and limited to client addresses.
+   *
+   * @param allowedIps CIDR blocks the key may be used from; empty means anywhere
+   */
+  public IssuedKey issueOperator(String name, List<String> scopes, Instant expiresAt, String createdBy,
+      String workspaceId, List<String> allowedIps) {
+    List<String> ips = validIps(allowedIps);
     if (workspaceId != null && workspaceId.isBlank()) {
       throw KeywardenException.invalid("workspace_id", "workspace_id must not be empty.");
     }
@@ -139,7 +150,7 @@ public final class KeyIssuer {
     }
     String secret = KeyFormat.generate(model.operatorPrefix());
     ApiKey key = new ApiKey(ids.next("key"), n, KeyKind.OPERATOR, KeyType.SECRET,
-        model.defaultEnvironment(), workspaceId, null, null, s, List.of(), List.of(), List.of(), "{}",
+        model.defaultEnvironment(), workspaceId, null, null, s, List.of(), ips, List.of(), "{}",
         model.operatorPrefix(), KeyFormat.displayForm(secret), hasher.hash(secret),
         hasher.currentVersion(), expiresAt, now, createdBy, null, null, true, null, null);
     return new IssuedKey(key, secret);
@@ -194,6 +205,10 @@ public final class KeyIssuer {
       if (Character.isISOControl(n.charAt(i))) {
         throw KeywardenException.invalid("name", "name must not contain control characters.");
       }
+    }
+    if (!KeyFormat.redact(n).equals(n)) {
+      // A key pasted into a name would be stored and shown in every answer and audit event.
+      throw KeywardenException.invalid("name", "name must not contain an API key.");
     }
     return n;
   }

@@ -263,6 +263,9 @@ public final class ScopeVocabulary {
         new ScopeDefinition("keys:write", List.of("keys:read"), "Create, change, revoke keys."),
         new ScopeDefinition("audit:read", List.of(), "Read the audit trail."),
         new ScopeDefinition("verify", List.of(), "Call the verification API."),
+        new ScopeDefinition("operators:read", List.of(), "Read operator keys."),
+        new ScopeDefinition("operators:write", List.of("operators:read"),
+            "Create, change, rotate and revoke operator keys (within the caller's own scopes)."),
         new ScopeDefinition("admin", List.of("*"), "Everything."));
   }
 

@@ -91,6 +91,15 @@ class KeyIssuerTest {
   }
 
   @Test
+  void aNameThatHoldsAKeyIsRejectedSoTheKeyIsNeitherStoredNorEchoed() {
+    String key = io.keywarden.core.keys.KeyFormat.generate("kw_sk_live");
+    assertInvalid(() -> issuer.issue(withName(userKey("read"), "prod " + key), null, "u"), "name");
+    assertInvalid(() -> issuer.issueOperator(key, java.util.List.of("verify"), null, "u"), "name");
+    assertThat(issuer.issue(withName(userKey("read"), "kw_sk_live keys for CI"), null, "u").key().name())
+        .isEqualTo("kw_sk_live keys for CI");
+  }
+
+  @Test
   void theNameIsStripped() {
     assertThat(issuer.issue(withName(userKey("read"), "  CI  "), null, "u").key().name())
         .isEqualTo("CI");

@@ -53,6 +53,7 @@ public final class ApiRouter {
         new UsersApi(kw, auth),
         new MembersApi(kw, auth),
         new KeysApi(kw, auth, limits),
+        new OperatorKeysApi(kw, auth),
         new AuditApi(kw, auth),
         new LimitsApi(kw, auth, limits),
         new PlansApi(kw, auth, limits));

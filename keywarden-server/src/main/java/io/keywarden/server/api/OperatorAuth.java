@@ -49,8 +49,13 @@ final class OperatorAuth {
     }
   }
 
-  /** Authenticates with the full cache (may read the store: call off the event loop). */
+  /**
+   * Authenticates with the full cache (may read the store: call off the event loop). Looks at
+   * the store's operator-key generation first, so an operator-key change made by another process
+   * (another node, {@code keywarden admin reset-key}) is in force from this request on.
+   */
   Caller require(RoutingContext ctx, String scope) {
+    kw.refreshOperatorKeys();
     return require(ctx, scope, kw.cache());
   }
 

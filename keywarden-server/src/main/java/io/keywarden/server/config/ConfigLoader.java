@@ -36,7 +36,9 @@ import java.util.Set;
  * <p>Environment variables: {@code KEYWARDEN_BIND}, {@code KEYWARDEN_API_PORT}, {@code
  * KEYWARDEN_GATEWAY_PORT}, {@code KEYWARDEN_DATA_DIR}, {@code KEYWARDEN_DATABASE_URL}, {@code
  * KEYWARDEN_DATABASE_USER}, {@code KEYWARDEN_DATABASE_PASSWORD}, {@code KEYWARDEN_SECRETS}
- * (comma-separated {@code v1:…} entries), {@code KEYWARDEN_ADMIN_KEY_FILE}.
+ * (comma-separated {@code v1:…} entries), {@code KEYWARDEN_ADMIN_KEY_FILE}, {@code
+ * KEYWARDEN_HEADER_TIMEOUT_MS}, {@code KEYWARDEN_IDLE_TIMEOUT_MS}, {@code KEYWARDEN_BODY_TIMEOUT_MS},
+ * {@code KEYWARDEN_TLS_CERT_FILE}, {@code KEYWARDEN_TLS_KEY_FILE}.
  */
 public final class ConfigLoader {
   /** Flags given on the command line; {@code null} means not given. */
@@ -63,7 +65,7 @@ public final class ConfigLoader {
     ConfigNode root = new ConfigNode(tree, "").onlyKeys(ROOT_KEYS);
     ConfigNode server = root.get("server").onlyKeys(Set.of(
         "bind", "api_port", "gateway_port", "max_body_bytes", "shutdown_grace_seconds", "event_loops",
-        "show_suspension_reason"));
+        "show_suspension_reason", "header_timeout_ms", "idle_timeout_ms", "body_timeout_ms", "tls"));
     ServerSettings d = ServerSettings.defaults();
     String bind = server.get("bind").text(d.bind());
     int apiPort = server.get("api_port").integer(d.apiPort(), 0, 65535);
@@ -72,6 +74,11 @@ public final class ConfigLoader {
     int grace = server.get("shutdown_grace_seconds").integer((int) d.shutdownGrace().toSeconds(), 0, 3600);
     int loops = server.get("event_loops").integer(0, 0, 256);
     boolean showSuspensionReason = server.get("show_suspension_reason").bool(false);
+    ServerSettings.Timeouts dt = ServerSettings.Timeouts.DEFAULTS;
+    long headerMs = timeoutMs(server.get("header_timeout_ms"), env, "KEYWARDEN_HEADER_TIMEOUT_MS", dt.header());
+    long idleMs = timeoutMs(server.get("idle_timeout_ms"), env, "KEYWARDEN_IDLE_TIMEOUT_MS", dt.idle());
+    long bodyMs = timeoutMs(server.get("body_timeout_ms"), env, "KEYWARDEN_BODY_TIMEOUT_MS", dt.body());
+    ServerSettings.Tls tls = tls(server.get("tls"), env);
     String dataDir = root.get("data_dir").text("data");
     ConfigNode db = root.get("database").onlyKeys(Set.of("url", "user", "password"));
     String dbUrl = db.get("url").text(null);
@@ -149,7 +156,8 @@ public final class ConfigLoader {
     }
     var ring = secrets == null ? null : parseSecrets(secretsSetting, secrets);
     ServerSettings settings = new ServerSettings(bind, apiPort, gatewayPort, maxBody, Duration.ofSeconds(grace), loops,
-        showSuspensionReason);
+        new ServerSettings.Timeouts(Duration.ofMillis(headerMs), Duration.ofMillis(idleMs), Duration.ofMillis(bodyMs)),
+        tls, showSuspensionReason);
     AccessModel model = accessModel(root.get("access"));
     CacheSettings cache = cache(root.get("cache"));
     GatewayConfig gateway = GatewaySection.parse(root.get("gateway"), model.scopes());
@@ -189,6 +197,74 @@ public final class ConfigLoader {
           + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")")
           + ": " + e.getOriginalMessage());
     }
+  }
+
+  /** Longest timeout a listener accepts: one hour. */
+  private static final long MAX_TIMEOUT_MS = 3_600_000;
+
+  /** A listener timeout in milliseconds from the file or its variable: 0 (off) or 10 ms to an hour. */
+  private static long timeoutMs(ConfigNode node, Map<String, String> env, String variable, Duration def) {
+    long ms = node.longValue(def.toMillis(), 0, MAX_TIMEOUT_MS);
+    String setting = node.path();
+    String v = env.get(variable);
+    if (v != null) {
+      setting = variable;
+      try {
+        ms = Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(variable, "must be a whole number of milliseconds, was \"" + v + "\"");
+      }
+    }
+    if (ms != 0 && (ms < 10 || ms > MAX_TIMEOUT_MS)) {
+      throw new ConfigException(setting, "must be 0 (off) or between 10 and " + MAX_TIMEOUT_MS + " ms, was " + ms);
+    }
+    return ms;
+  }
+
+  /**
+   * The {@code server.tls} section: a certificate chain and key in PEM for the listeners it names
+   * ({@code listeners: [api, gateway]}, both by default), or {@code null} for plain HTTP. The
+   * files themselves are read when the listeners start.
+   */
+  private static ServerSettings.Tls tls(ConfigNode node, Map<String, String> env) {
+    node.onlyKeys(Set.of("cert_file", "key_file", "listeners"));
+    String cert = node.get("cert_file").text(null);
+    String key = node.get("key_file").text(null);
+    String certSetting = node.get("cert_file").path();
+    String keySetting = node.get("key_file").path();
+    if (env.containsKey("KEYWARDEN_TLS_CERT_FILE")) {
+      cert = env.get("KEYWARDEN_TLS_CERT_FILE");
+      certSetting = "KEYWARDEN_TLS_CERT_FILE";
+    }
+    if (env.containsKey("KEYWARDEN_TLS_KEY_FILE")) {
+      key = env.get("KEYWARDEN_TLS_KEY_FILE");
+      keySetting = "KEYWARDEN_TLS_KEY_FILE";
+    }
+    cert = cert == null || cert.isBlank() ? null : cert.trim();
+    key = key == null || key.isBlank() ? null : key.trim();
+    List<String> listeners = node.get("listeners").strings(List.of("api", "gateway"));
+    if (cert == null && key == null) {
+      if (!node.get("listeners").isMissing()) {
+        throw new ConfigException(certSetting, "is required when server.tls.listeners is given");
+      }
+      return null;
+    }
+    if (cert == null) {
+      throw new ConfigException(certSetting, "is required with " + keySetting);
+    }
+    if (key == null) {
+      throw new ConfigException(keySetting, "is required with " + certSetting);
+    }
+    for (int i = 0; i < listeners.size(); i++) {
+      if (!listeners.get(i).equals("api") && !listeners.get(i).equals("gateway")) {
+        throw new ConfigException("server.tls.listeners[" + i + "]", "must be api or gateway, was \""
+            + listeners.get(i) + "\"");
+      }
+    }
+    if (listeners.isEmpty()) {
+      throw new ConfigException("server.tls.listeners", "must name api, gateway or both");
+    }
+    return new ServerSettings.Tls(Path.of(cert), Path.of(key), listeners.contains("api"), listeners.contains("gateway"));
   }
 
   private static int envInt(Map<String, String> env, String name, int current) {

@@ -354,12 +354,17 @@ public final class Forwarder {
       // long upload is not mistaken for a slow upstream.
       long timeout = (spec.timeouts() == null ? up.responseTimeout() : spec.timeouts().response()).toMillis();
       if (hasBody) {
-        // Never end the upstream request on a failure: a body cut short must not pass for a whole one.
+        // A client gone mid-body (reset, closed, or cut by the listener's body timeout) must not
+        // end the upstream request: that would send it as a complete, shorter one.
         in.pipe().endOnFailure(false).to(req).onComplete(p -> {
           if (p.succeeded()) {
             req.idleTimeout(timeout);
             half.run();
             return;
+          }
+          if (p.cause() instanceof io.vertx.core.http.HttpClosedException || p.cause() instanceof java.io.IOException) {
+            LOG.debug("{} {}: client went away mid-body ({}); upstream request aborted", in.method(), in.path(),
+                p.cause().toString());
           }
           req.exceptionHandler(UPSTREAM_EXCEPTION);
           req.reset(0, p.cause());

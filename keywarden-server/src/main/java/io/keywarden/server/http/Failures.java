@@ -11,15 +11,29 @@ import org.slf4j.LoggerFactory;
  * The failure handler of the API router: a {@link KeywardenException} becomes its catalogue
  * response; a status set by Vert.x (413 from the body limit, 404, 405) becomes the matching
  * catalogue entry; anything else is a fault, logged with the request id and answered with a plain
- * 500 {@code internal} that reveals nothing.
+ * 500 {@code internal} that reveals nothing. A client that hung up (its connection closed, e.g.
+ * mid-body) is no fault: one DEBUG line, no answer.
  */
 public final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+  private static final String CLIENT_GONE = "keywarden.client-gone";
 
   private Failures() {}
 
   public static void handle(RoutingContext ctx) {
     Throwable f = ctx.failure();
+    if (ctx.response().closed() || f instanceof io.vertx.core.http.HttpClosedException
+        || (f instanceof java.io.IOException && !ctx.request().isEnded())) {
+      // The client hung up (closed or reset mid-body): nobody to answer, nothing wrong with Keywarden.
+      // A reset is reported twice (the reset, then the close): one line for both.
+      if (ctx.get(CLIENT_GONE) != null) {
+        return;
+      }
+      ctx.put(CLIENT_GONE, Boolean.TRUE);
+      LOG.debug("request {} {} {}: client went away ({})", RequestIds.of(ctx), ctx.request().method(),
+          safePath(ctx), f == null ? "connection closed" : Redacted.of(f).toString());
+      return;
+    }
     if (f instanceof KeywardenException ke) {
       Responses.error(ctx, ke.code(), ke.getMessage(), ke.field(), null);
       return;

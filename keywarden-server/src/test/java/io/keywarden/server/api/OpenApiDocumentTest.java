@@ -178,7 +178,7 @@ class OpenApiDocumentTest {
       e.getValue().path("parameters").forEach(p -> params.add(resolve(p).path("name").asText()));
       assertThat(params).as(e.getKey()).contains("limit", "cursor", "before");
     }
-    assertThat(lists).as("list operations").isEqualTo(8);
+    assertThat(lists).as("list operations").isEqualTo(9);
   }
 
   @Test
@@ -315,6 +315,13 @@ class OpenApiDocumentTest {
     assertThat(events.data()).isNotEmpty();
     assertWireForm("AuditEvent", events.data().get(0));
     assertWireForm("Pagination", events.json.get("pagination"));
+
+    JsonNode operatorKey = created(h.post("/v1/operator-keys", "{\"name\":\"doc operator\",\"scopes\":[\"verify\"],\"workspace_id\":\"" + wsId + "\"}").send());
+    assertThat(operatorKey.get("secret").asText()).startsWith("kw_op_");
+    List<String> operatorFields = new ArrayList<>(iterable(resolve(doc.at("/components/schemas/OperatorKey")).get("properties"), true));
+    operatorFields.add("secret");
+    assertThat(iterable(operatorKey, true)).containsExactlyInAnyOrderElementsOf(operatorFields);
+    assertWireForm("OperatorKey", h.get("/v1/operator-keys/" + operatorKey.get("id").asText()).send().data());
 
     var error = h.post("/v1/workspaces", "{}").send();
     assertWireForm("ErrorEnvelope", error.json);

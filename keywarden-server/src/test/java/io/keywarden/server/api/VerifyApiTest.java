@@ -171,6 +171,17 @@ class VerifyApiTest {
     assertThat(d.get("scopes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("read", "write", "admin");
   }
 
+  @Test
+  void aProjectKeyIsBoundByAProjectNamedAsTheResource() {
+    Tenant t = tenant();
+    IssuedKey k = issue(NewKeyRequest.projectKey(t.ws(), t.project(), "deploy bot"));
+    String resource = ",\"project_selection\":\"resource\",\"project_id\":\"";
+    assertValid(verifyKey(k.secret(), resource + t.project() + "\""));
+    assertDenied(verifyKey(k.secret(), resource + t.project2() + "\""), "project_not_found");
+    assertDenied(verifyKey(k.secret(), resource + tenant().project() + "\""), "project_not_found");
+    assertDenied(verifyKey(k.secret(), ",\"project_selection\":\"resource\""), "project_required");
+  }
+
   // ---- 200 with valid=false: one test per decision code, in the order of the checks ----
 
   @Test

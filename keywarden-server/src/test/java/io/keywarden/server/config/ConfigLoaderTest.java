@@ -48,6 +48,39 @@ class ConfigLoaderTest {
         .hasMessageStartingWith(setting + ": ");
   }
 
+  // ---- listener timeouts and TLS ----
+
+  @Test
+  void listenerTimeoutsComeFromTheFileAndTheEnvironmentWithSafeDefaults() throws IOException {
+    assertThat(load("").server().timeouts()).isEqualTo(ServerSettings.Timeouts.DEFAULTS);
+    var t = load("server: {header_timeout_ms: 300, idle_timeout_ms: 0, body_timeout_ms: 1500}").server().timeouts();
+    assertThat(t).isEqualTo(new ServerSettings.Timeouts(Duration.ofMillis(300), Duration.ZERO, Duration.ofMillis(1500)));
+    var env = ConfigLoader.load(yaml("server: {header_timeout_ms: 300}"), Map.of("KEYWARDEN_HEADER_TIMEOUT_MS", "2000"),
+        ConfigLoader.Flags.NONE).server().timeouts();
+    assertThat(env.header()).isEqualTo(Duration.ofMillis(2000));
+  }
+
+  @Test
+  void aBadTimeoutNamesItsSetting() throws IOException {
+    failsNaming("server: {header_timeout_ms: 5}", "server.header_timeout_ms");
+    failsNaming("server: {idle_timeout_ms: -1}", "server.idle_timeout_ms");
+    failsNaming("server: {body_timeout_ms: soon}", "server.body_timeout_ms");
+    Path f = yaml("");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("KEYWARDEN_IDLE_TIMEOUT_MS", "x"), ConfigLoader.Flags.NONE))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("KEYWARDEN_IDLE_TIMEOUT_MS: ");
+  }
+
+  @Test
+  void tlsNeedsBothFilesAndNamesTheMissingOne() throws IOException {
+    assertThat(load("").server().tls()).isNull();
+    var tls = load("server: {tls: {cert_file: c.pem, key_file: k.pem, listeners: [gateway]}}").server().tls();
+    assertThat(tls).isEqualTo(new ServerSettings.Tls(Path.of("c.pem"), Path.of("k.pem"), false, true));
+    failsNaming("server: {tls: {cert_file: c.pem}}", "server.tls.key_file");
+    failsNaming("server: {tls: {key_file: k.pem}}", "server.tls.cert_file");
+    failsNaming("server: {tls: {cert_file: c.pem, key_file: k.pem, listeners: [admin]}}", "server.tls.listeners[0]");
+    failsNaming("server: {tls: {cert_file: c.pem, key_file: k.pem, ciphers: x}}", "server.tls.ciphers");
+  }
+
   // ---- defaults and precedence ----
 
   @Test

@@ -44,7 +44,7 @@ public final class ServerHarness implements AutoCloseable {
     Path keyFile = dir.resolve("admin.key");
     KeywardenConfig cfg = base
         .withServer(new ServerSettings("127.0.0.1", 0, 0, base.server().maxBodyBytes(), Duration.ofSeconds(2), 1,
-            base.server().showSuspensionReason()))
+            base.server().timeouts(), base.server().tls(), base.server().showSuspensionReason()))
         .withDataDir(dataDir)
         .withAdminKeyFile(keyFile);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

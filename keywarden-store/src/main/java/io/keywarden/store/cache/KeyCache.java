@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * deleting a workspace announces each of its keys, projects and memberships. A load that raced with an invalidation must not
  * leave a stale entry behind: every invalidation bumps {@link #epoch}, and a loader that sees the
  * epoch moved while it read the database removes what it just cached. Entries also expire after a
- * configured time, as a safety net for a lost event.
+ * configured time, as a safety net for a lost event. Operator keys are few and are also indexed
+ * by hash in {@link #operatorHashes}, so that a change made by another process (a node notices it
+ * through the store's operator-key generation) drops exactly them, without a scan.
  *
  * <p><b>Memory.</b> A loaded key is compacted ({@link ResolvedKey#compact}): text and lists that
  * many keys share are held once, and the entry's key is the same {@link KeyHash} instance as the
@@ -50,6 +52,8 @@ public final class KeyCache implements AccessDirectory, StoreListener {
   /** Canonical instances of values many cached keys share (scope lists, grants); see {@link #canonical}. */
   private final Cache<Object, Object> shared = Caffeine.newBuilder().maximumSize(10_000).build();
   private final AtomicLong epoch = new AtomicLong();
+  /** Hashes of the operator keys cached now (and perhaps a few evicted ones: a superset). */
+  private final java.util.Set<KeyHash> operatorHashes = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final LongAdder storeReads = new LongAdder();
 
   public KeyCache(Store store, AccessModel model, CacheSettings settings, Ticker ticker) {
@@ -136,6 +140,9 @@ public final class KeyCache implements AccessDirectory, StoreListener {
         unknown.invalidate(hash);
       }
       return null;
+    }
+    if (loaded.key().kind() == io.keywarden.core.keys.KeyKind.OPERATOR) {
+      operatorHashes.add(hash);
     }
     ResolvedKey raced = keys.asMap().putIfAbsent(hash, loaded);
     if (raced != null) {
@@ -279,6 +286,15 @@ public final class KeyCache implements AccessDirectory, StoreListener {
     }
   }
 
+  /** Drops every cached operator key (and nothing else), by the hashes they were cached under. */
+  public void invalidateOperatorKeys() {
+    epoch.incrementAndGet();
+    for (KeyHash h : operatorHashes) {
+      operatorHashes.remove(h);
+      keys.invalidate(h);
+    }
+  }
+
   /** Drops a user's keys and memberships. */
   public void invalidateUser(String userId) {
     epoch.incrementAndGet();
@@ -312,6 +328,7 @@ public final class KeyCache implements AccessDirectory, StoreListener {
   public void invalidateAll() {
     epoch.incrementAndGet();
     keys.invalidateAll();
+    operatorHashes.clear();
     unknown.invalidateAll();
     projects.invalidateAll();
     memberships.invalidateAll();

@@ -7,6 +7,7 @@ import io.keywarden.core.tenancy.Membership;
 import io.keywarden.core.tenancy.Project;
 import io.keywarden.core.tenancy.User;
 import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.store.OwnerOnly;
 import io.keywarden.store.Actor;
 import io.keywarden.store.AuditEvent;
 import io.keywarden.store.AuditFilter;
@@ -19,7 +20,6 @@ import io.keywarden.store.Store;
 import io.keywarden.store.StoreListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -80,11 +80,13 @@ public final class JdbcStore implements Store {
   private final Memberships memberships;
   private final Keys keys;
   private final Plans plans;
+  private final OperatorKeys operatorKeys;
 
   private JdbcStore(Database db, IdGenerator ids) {
     this.db = db;
     this.audit = new AuditLog(ids);
     this.keys = new Keys(audit);
+    this.operatorKeys = new OperatorKeys(keys, audit);
     this.memberships = new Memberships(audit);
     this.workspaces = new Workspaces(ids, audit);
     this.projects = new Projects(ids, audit, keys, memberships);
@@ -98,13 +100,18 @@ public final class JdbcStore implements Store {
    * @param ids makes the ids of workspaces, projects, users and audit events
    */
   public static JdbcStore openSqlite(Path dataDir, Clock clock, IdGenerator ids) {
+    Path file = dataDir.resolve(SQLITE_FILE);
     try {
-      Files.createDirectories(dataDir);
+      OwnerOnly.directory(dataDir);
+      // SQLite gives its -wal and -shm files the database file's mode: a 0600 file keeps all three private.
+      OwnerOnly.file(file);
+      OwnerOnly.narrow(dataDir.resolve(SQLITE_FILE + "-wal"));
+      OwnerOnly.narrow(dataDir.resolve(SQLITE_FILE + "-shm"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir + ": "
+      throw new UncheckedIOException("cannot create the data directory " + dataDir + " or its database file: "
           + io.keywarden.store.FileProblem.cause(e), e);
     }
-    String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
     return open(url, null, null, clock, ids);
   }
 
@@ -345,6 +352,36 @@ public final class JdbcStore implements Store {
   public ApiKey rotateKey(String oldId, ApiKey successor, Instant oldKeyExpiresAt, Actor actor) {
     Objects.requireNonNull(successor, "successor");
     return db.write(tx -> keys.rotate(tx, oldId, successor, oldKeyExpiresAt, actor));
+  }
+
+  // ---- operator keys ----
+
+  @Override
+  public Page<ApiKey> operatorKeys(io.keywarden.store.OperatorKeyFilter filter, PageRequest page) {
+    Objects.requireNonNull(filter, "filter");
+    return db.read(tx -> operatorKeys.list(tx, filter, page));
+  }
+
+  @Override
+  public long operatorKeyGeneration() {
+    return db.read(OperatorKeys::generation);
+  }
+
+  @Override
+  public boolean adminKeyIssued() {
+    return db.read(OperatorKeys::adminKeyIssued);
+  }
+
+  @Override
+  public ApiKey insertBootstrapAdminKey(ApiKey key, Actor actor) {
+    Objects.requireNonNull(key, "key");
+    return db.write(tx -> operatorKeys.insertBootstrap(tx, key, actor));
+  }
+
+  @Override
+  public List<String> resetAdminKey(ApiKey fresh, Instant at, Actor actor) {
+    Objects.requireNonNull(fresh, "fresh");
+    return db.write(tx -> operatorKeys.reset(tx, fresh, at, actor));
   }
 
   /** Updates {@code last_used_at} in one batch, with no audit event and no listener call. */

@@ -31,7 +31,7 @@ final class Keys {
       + " owner_user_id, owner_project_id, scopes, project_ids, allowed_ips, allowed_origins,"
       + " metadata, prefix, display, hash, hash_version, expires_at, created_at, created_by,"
       + " last_used_at, revoked_at, enabled, replaces_key_id, replaced_by_key_id, rate_limits";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM api_keys";
+  static final String SELECT = "SELECT " + COLUMNS + " FROM api_keys";
   private static final String INSERT =
       "INSERT INTO api_keys (" + COLUMNS + ") VALUES (" + "?, ".repeat(25) + "?)";
 
@@ -47,6 +47,9 @@ final class Keys {
   ApiKey insert(Tx tx, ApiKey key, Actor actor) throws SQLException {
     write(tx, key, key.replacesKeyId(), actor);
     audit.append(tx, actor, "key.created", "key", key.id(), key.workspaceId(), created(key, null));
+    if (key.kind() == KeyKind.OPERATOR) {
+      OperatorKeys.changed(tx);
+    }
     tx.onCommit(l -> l.keyChanged(key.id(), key.hash()));
     return require(tx, key.id());
   }
@@ -94,6 +97,7 @@ final class Keys {
     if (patch.clearExpiry() && patch.expiresAt() != null) {
       throw KeywardenException.invalid("expires_at", "Give expires_at or clear the expiry, not both.");
     }
+    OperatorKeys.AdminCounts admins = OperatorKeys.beforeChange(tx, id);
     ApiKey old = lock(tx, id);
     if (patch.projectIds() != null) {
       References.requireProjects(tx, old.workspaceId(), patch.projectIds(), "projects");
@@ -134,12 +138,14 @@ final class Keys {
       changed.put("metadata", "changed");
     }
     audit.append(tx, actor, "key.updated", "key", id, key.workspaceId(), Json.object(changed));
+    OperatorKeys.afterChange(tx, admins);
     tx.onCommit(l -> l.keyChanged(id, key.hash()));
     return key;
   }
 
   /** Revokes the key; a revoked key is returned unchanged, with no event. */
   ApiKey revoke(Tx tx, String id, Instant at, Actor actor) throws SQLException {
+    OperatorKeys.AdminCounts admins = OperatorKeys.beforeChange(tx, id);
     ApiKey old = lock(tx, id);
     if (old.revokedAt() != null) {
       return old;
@@ -148,6 +154,7 @@ final class Keys {
     tx.update("UPDATE api_keys SET revoked_at = ? WHERE id = ?", when, id);
     audit.append(tx, actor, "key.revoked", "key", id, old.workspaceId(),
         Json.object("revoked_at", millis(when)));
+    OperatorKeys.afterChange(tx, admins);
     tx.onCommit(l -> l.keyChanged(id, old.hash()));
     return require(tx, id);
   }
@@ -173,6 +180,10 @@ final class Keys {
         "replaced_by_key_id", successor.id(), "expires_at", expiresAt == null ? null : millis(expiresAt)));
     audit.append(tx, actor, "key.created", "key", successor.id(), successor.workspaceId(),
         created(successor, oldId));
+    if (old.kind() == KeyKind.OPERATOR) {
+      OperatorKeys.inheritOrigin(tx, oldId, successor.id());
+      OperatorKeys.changed(tx);
+    }
     tx.onCommit(l -> l.keyChanged(oldId, old.hash()));
     tx.onCommit(l -> l.keyChanged(successor.id(), successor.hash()));
     return require(tx, successor.id());
@@ -331,7 +342,7 @@ final class Keys {
     return tx.one(SELECT + " WHERE id = ?", Keys::map, id).orElseThrow();
   }
 
-  private static ApiKey map(ResultSet rs) throws SQLException {
+  static ApiKey map(ResultSet rs) throws SQLException {
     return new ApiKey(rs.getString("id"), rs.getString("name"),
         KeyKind.fromWire(rs.getString("kind")), KeyType.fromWire(rs.getString("type")),
         rs.getString("environment"), rs.getString("workspace_id"), rs.getString("owner_user_id"),

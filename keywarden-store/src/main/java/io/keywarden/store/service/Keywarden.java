@@ -55,10 +55,13 @@ public final class Keywarden implements AutoCloseable {
   private final DecisionEngine access;
   private final DecisionEngine operator;
   private final KeyService keys;
+  private final OperatorKeyService operatorKeys;
   private final TenantService tenants;
   private final IdGenerator ids;
   private final JdbcQuotaLedger quotaLedger;
   private final LongAdder[] counts = new LongAdder[DecisionStatus.values().length];
+  /** The store's operator-key generation when this node last looked. */
+  private final java.util.concurrent.atomic.AtomicLong operatorGeneration;
 
   private Keywarden(Store store, AccessModel model, Clock clock, SecretRing ring,
       CacheSettings cacheSettings, Duration flushInterval, JdbcQuotaLedger quotaLedger,
@@ -74,8 +77,11 @@ public final class Keywarden implements AutoCloseable {
     this.lastUsed = new LastUsedRecorder(store, clock, flushInterval);
     this.access = new DecisionEngine(hasher, clock, Realm.ACCESS);
     this.operator = new DecisionEngine(hasher, clock, Realm.OPERATOR);
-    this.keys = new KeyService(store, model, new KeyIssuer(model, hasher, ids, clock), clock);
+    KeyIssuer issuer = new KeyIssuer(model, hasher, ids, clock);
+    this.keys = new KeyService(store, model, issuer, clock);
+    this.operatorKeys = new OperatorKeyService(store, keys, issuer, model.operatorScopes(), clock);
     this.tenants = new TenantService(store, model);
+    this.operatorGeneration = new java.util.concurrent.atomic.AtomicLong(store.operatorKeyGeneration());
     for (int i = 0; i < counts.length; i++) {
       counts[i] = new LongAdder();
     }
@@ -127,6 +133,22 @@ public final class Keywarden implements AutoCloseable {
     return record(operator.verify(request, directory));
   }
 
+  /**
+   * Reads the store's operator-key generation (one indexed read) and, when it moved since the
+   * last look, drops every cached operator key: another process (another node without the
+   * invalidation bus, or {@code keywarden admin reset-key}) changed operator keys. Blocks.
+   *
+   * @return whether cached operator keys were dropped
+   */
+  public boolean refreshOperatorKeys() {
+    long now = store.operatorKeyGeneration();
+    if (operatorGeneration.getAndSet(now) != now) {
+      cache.invalidateOperatorKeys();
+      return true;
+    }
+    return false;
+  }
+
   private Decision record(Decision d) {
     count(d);
     markUsed(d);
@@ -153,6 +175,11 @@ public final class Keywarden implements AutoCloseable {
 
   public KeyService keys() {
     return keys;
+  }
+
+  /** Operator keys: issuing, changing, rotating, revoking, bootstrap and reset. */
+  public OperatorKeyService operatorKeys() {
+    return operatorKeys;
   }
 
   /** Workspaces, projects, users and memberships, with input checks. */

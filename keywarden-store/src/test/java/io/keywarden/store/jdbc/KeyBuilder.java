@@ -82,6 +82,16 @@ final class KeyBuilder {
     return this;
   }
 
+  KeyBuilder workspace(String workspaceId) {
+    this.workspaceId = workspaceId;
+    return this;
+  }
+
+  KeyBuilder scopes(String... scopes) {
+    this.scopes = List.of(scopes);
+    return this;
+  }
+
   KeyBuilder expiresAt(Instant at) {
     this.expiresAt = at;
     return this;

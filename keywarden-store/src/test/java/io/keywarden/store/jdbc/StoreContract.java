@@ -21,6 +21,7 @@ import io.keywarden.store.AuditFilter;
 import io.keywarden.store.KeyFilter;
 import io.keywarden.store.KeyPatch;
 import io.keywarden.store.Page;
+import io.keywarden.store.OperatorKeyFilter;
 import io.keywarden.store.PageRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -61,8 +62,8 @@ abstract class StoreContract {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   static final Actor ACTOR = new Actor("user:usr_admin", "203.0.113.7", "contract-test/1.0");
   private static final List<String> TABLES =
-      List.of("idempotency_keys", "plans", "key_metadata", "audit_events", "api_keys", "memberships",
-          "projects", "users", "workspaces");
+      List.of("idempotency_keys", "plans", "key_metadata", "audit_events", "admin_key_origins", "api_keys",
+          "memberships", "projects", "users", "workspaces");
 
   final MutableClock clock = MutableClock.at(T0);
   final IdGenerator ids = new IdGenerator(clock);
@@ -496,7 +497,7 @@ abstract class StoreContract {
 
   @Test
   void revokingTwiceKeepsTheFirstRevocation() {
-    ApiKey k = store.insertKey(key().operator().build(), ACTOR);
+    ApiKey k = store.insertKey(key().operator().scopes("keys:read").build(), ACTOR);
     listener.clear();
 
     ApiKey first = store.revokeKey(k.id(), T0.plus(Duration.ofHours(1)), ACTOR);
@@ -555,7 +556,7 @@ abstract class StoreContract {
 
   @Test
   void listenerHearsKeyChangedAfterRevocation() {
-    ApiKey k = store.insertKey(key().operator().build(), ACTOR);
+    ApiKey k = store.insertKey(key().operator().scopes("keys:read").build(), ACTOR);
     AtomicReference<String> seen = new AtomicReference<>();
     listener.onKeyChanged((id, hash) ->
         seen.set(id + " " + hash.equals(k.hash()) + " " + store.key(id).orElseThrow().revokedAt()));
@@ -567,7 +568,7 @@ abstract class StoreContract {
 
   @Test
   void listenerFailureDoesNotUndoTheChange() {
-    ApiKey k = store.insertKey(key().operator().build(), ACTOR);
+    ApiKey k = store.insertKey(key().operator().scopes("keys:read").build(), ACTOR);
     listener.onKeyChanged((id, hash) -> {
       throw new IllegalStateException("listener broke (expected by the test)");
     });
@@ -1106,6 +1107,82 @@ abstract class StoreContract {
   }
 
   /** The newest event of {@code action} on {@code targetId}. */
+  // ---- operator keys ----
+
+  @Test
+  void theLastStandingAdminKeyCannotBeRevokedDisabledNarrowedOrMadeToExpire() {
+    ApiKey admin = store.insertKey(key().operator().build(), ACTOR);
+    long generation = store.operatorKeyGeneration();
+
+    assertLastAdmin(() -> store.revokeKey(admin.id(), T0, ACTOR));
+    assertLastAdmin(() -> store.updateKey(admin.id(), new KeyPatch(null, false, null, null, null, null, null, null, false, null), ACTOR));
+    assertLastAdmin(() -> store.updateKey(admin.id(), new KeyPatch(null, null, List.of("keys:read"), null, null, null, null, null, false, null), ACTOR));
+    assertLastAdmin(() -> store.updateKey(admin.id(), new KeyPatch(null, null, null, null, null, null, null, T0.plusSeconds(60), false, null), ACTOR));
+    assertThat(store.key(admin.id()).orElseThrow()).isEqualTo(admin);
+    assertThat(store.operatorKeyGeneration()).as("refused changes move nothing").isEqualTo(generation);
+
+    ApiKey second = store.insertKey(key().operator().build(), ACTOR);
+    assertThat(store.revokeKey(admin.id(), T0, ACTOR).revokedAt()).isEqualTo(T0);
+    assertThat(store.operatorKeyGeneration()).isGreaterThan(generation);
+    assertLastAdmin(() -> store.revokeKey(second.id(), T0, ACTOR));
+  }
+
+  @Test
+  void theLastAdminKeyIsKeptAlsoWhenItExpiresSomeDay() {
+    ApiKey expiring = store.insertKey(key().operator().expiresAt(T0.plus(Duration.ofDays(30))).build(), ACTOR);
+
+    assertLastAdmin(() -> store.revokeKey(expiring.id(), T0, ACTOR));
+    assertThat(store.updateKey(expiring.id(), new KeyPatch(null, null, null, null, null, null, null,
+        T0.plus(Duration.ofDays(10)), false, null), ACTOR).expiresAt()).isEqualTo(T0.plus(Duration.ofDays(10)));
+    ApiKey bound = store.insertKey(key().operator().workspace(store.createWorkspace("W", "free", null, ACTOR).id()).build(), ACTOR);
+    assertLastAdmin(() -> store.revokeKey(expiring.id(), T0, ACTOR));
+    assertThat(store.revokeKey(bound.id(), T0, ACTOR).revokedAt()).as("a bound admin key is not the deployment's").isEqualTo(T0);
+  }
+
+  @Test
+  void resettingTheAdminKeyRevokesTheBootstrapLineageOnly() {
+    ApiKey bootstrap = store.insertBootstrapAdminKey(key().operator().build(), Actor.SYSTEM);
+    assertThat(store.adminKeyIssued()).isTrue();
+    ApiKey successor = store.rotateKey(bootstrap.id(), key().operator().build(), T0, ACTOR);
+    ApiKey other = store.insertKey(key().operator().build(), ACTOR);
+    long generation = store.operatorKeyGeneration();
+    listener.clear();
+
+    ApiKey fresh = key().operator().build();
+    List<String> revoked = store.resetAdminKey(fresh, T0.plusSeconds(5), ACTOR);
+
+    assertThat(revoked).containsExactlyInAnyOrder(bootstrap.id(), successor.id());
+    assertThat(store.key(successor.id()).orElseThrow().revokedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(store.key(other.id()).orElseThrow().revokedAt()).isNull();
+    assertThat(store.key(fresh.id())).isPresent();
+    assertThat(store.operatorKeyGeneration()).isGreaterThan(generation);
+    assertThat(listener.heard()).contains("key:" + successor.id(), "key:" + fresh.id());
+    assertThat(actions(AuditFilter.ALL)).contains("admin_key.reset");
+    assertThat(store.resetAdminKey(key().operator().build(), T0.plusSeconds(6), ACTOR)).containsExactly(fresh.id());
+  }
+
+  @Test
+  void operatorKeysAreListedByBindingRevocationAndNamePrefix() {
+    Workspace w = store.createWorkspace("Acme", "free", null, ACTOR);
+    ApiKey unbound = store.insertKey(key().operator().scopes("verify").build(), ACTOR);
+    ApiKey bound = store.insertKey(key().operator().scopes("verify").workspace(w.id()).build(), ACTOR);
+    store.insertKey(key().project(w.id(), store.createProject(w.id(), "P", ACTOR).id()).build(), ACTOR);
+    store.revokeKey(unbound.id(), T0, ACTOR);
+
+    assertThat(ids(store.operatorKeys(OperatorKeyFilter.ALL, PageRequest.first()))).containsExactlyInAnyOrder(unbound.id(), bound.id());
+    assertThat(ids(store.operatorKeys(new OperatorKeyFilter(null, false, true, null), PageRequest.first()))).containsExactly(unbound.id());
+    assertThat(ids(store.operatorKeys(new OperatorKeyFilter(null, false, false, null), PageRequest.first()))).containsExactly(bound.id());
+    assertThat(ids(store.operatorKeys(new OperatorKeyFilter(null, false, null, "key " + bound.id()), PageRequest.first()))).containsExactly(bound.id());
+    assertThat(ids(store.operatorKeys(new OperatorKeyFilter(null, false, null, "KEY"), PageRequest.first()))).as("case-sensitive").isEmpty();
+    assertThat(ids(store.operatorKeys(new OperatorKeyFilter(w.id(), false, null, null), PageRequest.first()))).containsExactly(bound.id());
+    assertThat(ids(store.operatorKeys(new OperatorKeyFilter(null, true, null, null), PageRequest.first()))).containsExactly(unbound.id());
+  }
+
+  private static void assertLastAdmin(ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(KeywardenException.class,
+        e -> assertThat(e.code()).isEqualTo(io.keywarden.core.errors.ErrorCode.LAST_ADMIN_KEY));
+  }
+
   AuditEvent event(String action, String targetId) {
     return events(new AuditFilter(null, targetId, action, null, null)).getFirst();
   }

@@ -78,6 +78,46 @@ class ClusterRevocationTest {
     }
   }
 
+  @Test
+  void anOperatorKeyRevokedOnOneNodeIsRefusedByTheOtherNodesVerifyApiOnceTheEventArrives() throws Exception {
+    Path config = dir.resolve("keywarden.yaml");
+    TestPostgres.Schema schema = TestPostgres.freshSchema();
+    Files.writeString(config, """
+        database: {url: "%s"}
+        secrets: ["v1:c2hhcmVkLXNlY3JldC1vZi10aGUtdHdvLW5vZGVzLW9mLXRoaXMtdGVzdA"]
+        rate_limits:
+          backend: redis
+          redis: {url: "%s", timeout_ms: 2000}
+        """.formatted(schema.url(), TestRedis.sharedUrl()));
+    KeywardenConfig cfg = ConfigLoader.load(config, Map.of(), ConfigLoader.Flags.NONE);
+    try (ServerHarness a = new ServerHarness(Files.createDirectories(dir.resolve("a")), cfg);
+        ServerHarness b = new ServerHarness(Files.createDirectories(dir.resolve("b")), cfg)) {
+      b.server.invalidationBus().whenSubscribed().get(10, TimeUnit.SECONDS);
+      var made = a.post("/v1/operator-keys", "{\"name\":\"upstream\",\"scopes\":[\"verify\"]}").send();
+      assertThat(made.status()).as(made.toString()).isEqualTo(201);
+      String verifier = made.data().get("secret").asText();
+      assertThat(verifyOn(b, verifier).statusCode()).isEqualTo(200); // now cached on b
+      long before = b.server.invalidationBus().received();
+
+      var revoked = a.delete("/v1/operator-keys/" + made.data().get("id").asText()).send();
+      assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+      b.server.invalidationBus().whenReceived(before + 1).get(10, TimeUnit.SECONDS);
+
+      var refused = verifyOn(b, verifier);
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).contains("revoked");
+    } finally {
+      schema.close();
+    }
+  }
+
+  private HttpResponse<String> verifyOn(ServerHarness node, String operatorKey) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/v1/keys/verify"))
+        .header("Authorization", "Bearer " + operatorKey).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"kw_sk_live_x\"}"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> call(ServerHarness node, String key) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.server.gatewayPort() + "/things"))
         .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(10)).build(),
