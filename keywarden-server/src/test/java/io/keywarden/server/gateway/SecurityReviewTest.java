@@ -47,6 +47,7 @@ class SecurityReviewTest {
             default: {url: "http://127.0.0.1:%d"}
           routes:
             - {path: /api/regions, methods: [GET], scopes: [read]}
+            - {path: /ws, methods: [GET], credentials: ["query:api_key", bearer], scopes: [read]}
             - {path: /upload, methods: [POST], authentication: none}
             - path: /v1/items/{id}
               methods: [GET, POST, DELETE]
@@ -170,6 +171,53 @@ class SecurityReviewTest {
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     assertThat(receivedWithin(Duration.ofSeconds(1)).get(0).requestLine())
         .isEqualTo("GET /v1/items/7?method=x&my_method=y&a=%5F HTTP/1.1");
+  }
+
+
+  // Findings 6, 7 and 10 on the WebSocket handshake, which takes its own path through the forwarder.
+
+  @Test
+  void aWebSocketHandshakeCarriesNoForgedIdentityNoQueryKeyAndNoOverride() throws Exception {
+    List<RawEchoUpstream.Received> r;
+    try (Socket s = new Socket("127.0.0.1", gw())) {
+      s.getOutputStream().write(("GET /ws?API_KEY=" + key + "&_method=DELETE&keep=1 HTTP/1.1\r\nHost: gw.example\r\n"
+          + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nX_Keywarden_User_Id: usr_forged\r\n"
+          + "X-Keywarden_Scopes: admin\r\nX-HTTP-Method-Override: DELETE\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      r = receivedWithin(Duration.ofSeconds(1));
+    }
+    assertThat(r).hasSize(1);
+    String text = r.get(0).text();
+    assertThat(r.get(0).requestLine()).isEqualTo("GET /ws?keep=1 HTTP/1.1");
+    assertThat(text).doesNotContain(key).doesNotContain(key.substring(8)).doesNotContain("usr_forged")
+        .doesNotContain("DELETE");
+    assertThat(r.get(0).header("X-Keywarden-Scopes")).containsExactly("read");
+  }
+
+
+  @Test
+  void anHttp2RequestCarriesNoForgedIdentityNoQueryKeyAndNoOverride() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+          .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      int status = client.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.GET)
+              .setHost("127.0.0.1").setPort(gw()).setURI("/ws?api%5Fkey=" + key + "&_Method=DELETE&keep=1")
+              .putHeader("x_keywarden_user_id", "usr_forged").putHeader("x-keywarden_scopes", "admin")
+              .putHeader("x-http-method-override", "DELETE"))
+          .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+          .toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(status).isEqualTo(200);
+      var r = receivedWithin(Duration.ofSeconds(1));
+      assertThat(r).hasSize(1);
+      assertThat(r.get(0).requestLine()).isEqualTo("GET /ws?keep=1 HTTP/1.1");
+      assertThat(r.get(0).text()).doesNotContain(key.substring(8)).doesNotContain("usr_forged")
+          .doesNotContain("DELETE");
+      assertThat(r.get(0).header("X-Keywarden-Scopes")).containsExactly("read");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   // Finding 11, variants: a chunked body cut short, a pipelined request behind a broken chunk,
