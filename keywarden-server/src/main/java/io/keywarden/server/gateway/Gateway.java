@@ -66,12 +66,20 @@ public final class Gateway implements Handler<HttpServerRequest> {
    * Per route, computed at load: the lower-case names of the credential headers removed before
    * forwarding; the canonical name ({@link QueryString#canonical}) of each credential source that
    * is a query parameter, aligned with the route's sources ({@code null} for the others); those
-   * names again when the route strips its credential (else none); and the path rewrite.
+   * names again when the route strips its credential, and always the method-override parameter
+   * {@value #METHOD_OVERRIDE_PARAMETER}; and the path rewrite.
    */
   record RoutePlan(Set<String> strippedHeaders, String[] queryNames, String[] strippedQueryNames,
       PathRewrite rewrite) {}
 
   private static final String[] NO_NAMES = new String[0];
+
+  /**
+   * The query parameter through which Laravel, Symfony and Express's method-override let a POST
+   * run as another method; compared like a query credential's name ({@link QueryString#canonical}),
+   * and removed before forwarding, so the upstream runs the method the key was authorized for.
+   */
+  static final String METHOD_OVERRIDE_PARAMETER = "_method";
 
   private final Vertx vertx;
   private final Keywarden kw;
@@ -100,6 +108,8 @@ public final class Gateway implements Handler<HttpServerRequest> {
       Set<String> names = new HashSet<>();
       String[] queryNames = new String[r.credentials().size()];
       List<String> strippedQuery = new java.util.ArrayList<>();
+      // A method override in the query is dropped like the override headers (security finding 10).
+      strippedQuery.add(METHOD_OVERRIDE_PARAMETER);
       for (int i = 0; i < queryNames.length; i++) {
         CredentialSource c = r.credentials().get(i);
         if (c.kind() == CredentialSource.Kind.QUERY) {
@@ -112,7 +122,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
         }
       }
       plans.put(r, new RoutePlan(Set.copyOf(names), queryNames,
-          strippedQuery.isEmpty() ? NO_NAMES : strippedQuery.toArray(NO_NAMES), config.rewrite(r)));
+          strippedQuery.toArray(NO_NAMES), config.rewrite(r)));
     }
     return new State(config, new Forwarder(vertx, config.upstreams()), new ClientAddress(config.trustedProxies()),
         plans);
