@@ -27,4 +27,15 @@ public interface AccessDirectory {
   default ResolvedMembership findOwnerMembership(ResolvedKey key) {
     return findMembership(key.key().workspaceId(), key.key().ownerUserId());
   }
+
+  /**
+   * This directory as seen by a caller confined to one workspace: keys of other workspaces are
+   * not there at all, so the engine answers them {@link DecisionStatus#NOT_FOUND} exactly as an
+   * unknown key, before any state, rate limit or last-use is touched.
+   *
+   * @param workspaceId the caller's workspace, or {@code null} for no confinement (this directory)
+   */
+  default AccessDirectory within(String workspaceId) {
+    return workspaceId == null ? this : new WorkspaceConfinedDirectory(this, workspaceId);
+  }
 }

@@ -26,7 +26,10 @@ import java.time.Clock;
  *   <li>owner: a user key's owner must still be a member of its workspace ({@code
  *       OWNER_NOT_MEMBER});
  *   <li>project resolution: {@code PROJECT_REQUIRED}, {@code PROJECT_NOT_FOUND} (unknown, or of
- *       another workspace: the two are indistinguishable);
+ *       another workspace: the two are indistinguishable). A project key acts on its own project
+ *       whatever a selecting header says; a project named as the request's resource ({@link
+ *       ProjectSelection#RESOURCE}) binds it like any key, so another id is {@code
+ *       PROJECT_NOT_FOUND};
  *   <li>allow-lists: the membership's project reach and the key's own list ({@code
  *       PROJECT_NOT_ALLOWED});
  *   <li>scopes: the key's grant intersected with the owner's role must satisfy the requirement
@@ -140,18 +143,28 @@ public final class DecisionEngine {
 
     // Project resolution.
     String projectId;
+    ProjectSelection selection = request.projectSelection();
     if (key.kind() == KeyKind.PROJECT) {
       projectId = key.ownerProjectId();
+      if (selection == ProjectSelection.RESOURCE) {
+        // A project named as the resource binds project keys too (a selecting header does not).
+        String named = blankToNull(request.projectId());
+        if (named == null) {
+          return new Decision(DecisionStatus.PROJECT_REQUIRED, resolved, null, null);
+        }
+        if (!named.equals(projectId)) {
+          return new Decision(DecisionStatus.PROJECT_NOT_FOUND, resolved, null, null);
+        }
+      }
       ProjectRef p = directory.findProject(projectId);
       if (p == null || !p.workspaceId().equals(key.workspaceId())) {
         return new Decision(DecisionStatus.PROJECT_NOT_FOUND, resolved, null, null);
       }
       return scopeCheck(request, resolved, projectId, resolved.grant(), null, now);
     }
-    ProjectSelection selection = request.projectSelection();
     projectId = selection == ProjectSelection.NONE ? null : blankToNull(request.projectId());
     if (projectId == null) {
-      if (selection == ProjectSelection.REQUIRED) {
+      if (selection == ProjectSelection.REQUIRED || selection == ProjectSelection.RESOURCE) {
         return new Decision(DecisionStatus.PROJECT_REQUIRED, resolved, null, null);
       }
       if (selection == ProjectSelection.DEFAULT_FALLBACK) {

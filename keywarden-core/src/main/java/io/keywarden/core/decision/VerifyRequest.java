@@ -6,8 +6,10 @@ import io.keywarden.core.scopes.ScopeRequirement;
  * What a verification is asked: the presented key and the context of the request.
  *
  * @param key the presented key, or {@code null} when the request carried none
- * @param projectId the explicitly selected project (header or path), or {@code null}
- * @param projectSelection how the route selects a project
+ * @param projectId the project the request names (a selecting header, or the path's resource), or
+ *     {@code null}
+ * @param projectSelection how the request names it: a selection (which project keys ignore) or
+ *     the resource (which binds every key)
  * @param requirement the scopes the route needs
  * @param clientIp the client's IP address literal, or {@code null} if unknown
  * @param origin the {@code Origin} header, or {@code null}

@@ -9,6 +9,8 @@ package io.keywarden.core.errors;
  */
 public enum ErrorCode {
   INVALID_REQUEST("invalid_request", 400, "The request is invalid."),
+  MALFORMED_JSON("malformed_json", 400, "The request body is not one well-formed JSON value."),
+  INVALID_UNICODE("invalid_unicode", 400, "A string in the request body is not valid Unicode."),
   PROJECT_REQUIRED("project_required", 400, "A project must be selected for this request."),
   UNAUTHORIZED("unauthorized", 401, "A valid API key is required."),
   FORBIDDEN("forbidden", 403, "The API key is not allowed to do this."),

@@ -7,9 +7,10 @@ import java.util.Objects;
  * How a route selects the project a request acts on: the {@link ProjectSelection} policy and where
  * the project id comes from.
  *
- * <p>Project keys always act on their own project and ignore the source (Nodion). A path
- * parameter is present whenever the route matches, so it is always {@link
- * ProjectSelection#REQUIRED}.
+ * <p>A header selects a project: project keys act on their own project and ignore it (Nodion). A
+ * path parameter names the project the request is about, so it is always {@link
+ * ProjectSelection#RESOURCE}: it binds project keys too, and a project key given another project's
+ * id gets 404.
  *
  * @param selection whether a project is needed and what happens without one
  * @param source where the id is read
@@ -44,8 +45,9 @@ public record ProjectRule(ProjectSelection selection, Source source, String name
     if (source != Source.NONE && selection == ProjectSelection.NONE) {
       throw new IllegalArgumentException("a project source needs a selection other than NONE");
     }
-    if (source == Source.PATH_PARAMETER && selection != ProjectSelection.REQUIRED) {
-      throw new IllegalArgumentException("a path parameter always selects a project: REQUIRED");
+    if ((source == Source.PATH_PARAMETER) != (selection == ProjectSelection.RESOURCE)) {
+      throw new IllegalArgumentException("a path parameter, and only a path parameter, names the"
+          + " project resource: RESOURCE");
     }
   }
 
@@ -54,9 +56,9 @@ public record ProjectRule(ProjectSelection selection, Source source, String name
     return new ProjectRule(selection, Source.HEADER, name);
   }
 
-  /** The project id from path parameter {@code name}; always {@link ProjectSelection#REQUIRED}. */
+  /** The project id from path parameter {@code name}; always {@link ProjectSelection#RESOURCE}. */
   public static ProjectRule pathParameter(String name) {
-    return new ProjectRule(ProjectSelection.REQUIRED, Source.PATH_PARAMETER, name);
+    return new ProjectRule(ProjectSelection.RESOURCE, Source.PATH_PARAMETER, name);
   }
 
   /** Always the owner's default project; no id is read from the request. */

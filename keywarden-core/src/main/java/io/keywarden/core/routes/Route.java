@@ -290,7 +290,7 @@ public record Route(
     /** The project id from a header, e.g. {@code project-id} or {@code X-Nodion-Project}. */
     public Builder projectFromHeader(ProjectSelection selection, String header) {
       Objects.requireNonNull(selection, "selection");
-      if (selection == ProjectSelection.NONE) {
+      if (!selection.isSelection()) {
         throw new RouteConfigException(at("project.selection"),
             "must be optional, required or default_fallback when a header is given");
       }
@@ -302,7 +302,10 @@ public record Route(
       return this;
     }
 
-    /** The project id from a path parameter of the pattern; always required. */
+    /**
+     * The project id from a path parameter of the pattern: the project is the request's resource
+     * ({@link ProjectSelection#RESOURCE}), required, and binding project keys too.
+     */
     public Builder projectFromPathParameter(String parameter) {
       if (parameter == null || parameter.isEmpty()) {
         throw new RouteConfigException(at("project.path_parameter"), "must not be empty");

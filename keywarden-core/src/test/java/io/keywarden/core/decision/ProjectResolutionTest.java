@@ -25,6 +25,11 @@ class ProjectResolutionTest {
     return request(key.secret()).withProject(projectId, ProjectSelection.REQUIRED);
   }
 
+  /** A request whose path names {@code projectId} as its resource. */
+  private static VerifyRequest resource(IssuedKey key, String projectId) {
+    return request(key.secret()).withProject(projectId, ProjectSelection.RESOURCE);
+  }
+
   private static VerifyRequest optional(IssuedKey key, String projectId) {
     return request(key.secret()).withProject(projectId, ProjectSelection.OPTIONAL);
   }
@@ -38,12 +43,59 @@ class ProjectResolutionTest {
     IssuedKey key = world.projectKey(ws, project);
 
     for (ProjectSelection selection : ProjectSelection.values()) {
+      if (selection == ProjectSelection.RESOURCE) {
+        continue; // a resource is not a selection: see the tests below
+      }
       for (String asked : new String[] {null, "", second, "proj_nope"}) {
         Decision d = world.verify(request(key.secret()).withProject(asked, selection));
         assertThat(d.status()).as("%s %s", selection, asked).isEqualTo(DecisionStatus.VALID);
         assertThat(d.projectId()).isEqualTo(project);
       }
     }
+  }
+
+  @Test
+  void aProjectKeyReachesThePathsProjectOnlyWhenItIsItsOwn() {
+    IssuedKey key = world.projectKey(ws, project);
+
+    Decision own = world.verify(resource(key, project));
+
+    assertThat(own.status()).isEqualTo(DecisionStatus.VALID);
+    assertThat(own.projectId()).isEqualTo(project);
+  }
+
+  @Test
+  void aProjectKeyIsRefusedForAnotherProjectsPathExactlyAsForAnUnknownOne() {
+    IssuedKey key = world.projectKey(ws, project);
+    String foreign = world.newProject(world.newWorkspace());
+
+    Decision sibling = world.verify(resource(key, second));
+    Decision otherWorkspace = world.verify(resource(key, foreign));
+    Decision unknown = world.verify(resource(key, "proj_nope"));
+
+    assertThat(sibling.status()).isEqualTo(DecisionStatus.PROJECT_NOT_FOUND);
+    assertThat(otherWorkspace.status()).isEqualTo(DecisionStatus.PROJECT_NOT_FOUND);
+    assertThat(unknown.status()).isEqualTo(DecisionStatus.PROJECT_NOT_FOUND);
+    assertThat(sibling.projectId()).isNull();
+    assertThat(otherWorkspace.projectId()).isNull();
+  }
+
+  @Test
+  void aProjectKeyOnAResourceRouteWithoutAnIdNeedsOne() {
+    IssuedKey key = world.projectKey(ws, project);
+
+    assertThat(world.verify(resource(key, null)).status()).isEqualTo(DecisionStatus.PROJECT_REQUIRED);
+    assertThat(world.verify(resource(key, "")).status()).isEqualTo(DecisionStatus.PROJECT_REQUIRED);
+  }
+
+  @Test
+  void aUserKeyTreatsThePathsProjectLikeARequiredOne() {
+    IssuedKey key = world.userKey(ws, user, "read");
+    String foreign = world.newProject(world.newWorkspace());
+
+    assertThat(world.verify(resource(key, second)).projectId()).isEqualTo(second);
+    assertThat(world.verify(resource(key, foreign)).status()).isEqualTo(DecisionStatus.PROJECT_NOT_FOUND);
+    assertThat(world.verify(resource(key, null)).status()).isEqualTo(DecisionStatus.PROJECT_REQUIRED);
   }
 
   @Test

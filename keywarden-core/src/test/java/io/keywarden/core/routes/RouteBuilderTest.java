@@ -259,6 +259,8 @@ class RouteBuilderTest {
         "routes[3].project.header");
     refused(() -> route().projectFromHeader(ProjectSelection.NONE, "project-id"),
         "routes[3].project.selection");
+    refused(() -> route().projectFromHeader(ProjectSelection.RESOURCE, "project-id"),
+        "routes[3].project.selection");
   }
 
   @Test
@@ -266,7 +268,7 @@ class RouteBuilderTest {
     Route r = route().path("/v1/projects/{project_id}/apps").projectFromPathParameter("project_id")
         .build();
     assertThat(r.project()).isEqualTo(ProjectRule.pathParameter("project_id"));
-    assertThat(r.project().selection()).isEqualTo(ProjectSelection.REQUIRED);
+    assertThat(r.project().selection()).isEqualTo(ProjectSelection.RESOURCE);
     refused(() -> route().projectFromPathParameter("project_id").build(),
         "routes[3].project.path_parameter").hasMessageContaining("\"project_id\" is not a"
             + " single-segment parameter of /api/collections/{collection}/entries");

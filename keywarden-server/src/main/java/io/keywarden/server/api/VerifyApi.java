@@ -27,8 +27,13 @@ import java.util.Set;
  * stack. Needs an operator key with {@code verify}. An invalid key is a normal 200 answer with
  * {@code valid: false} and its reason code.
  *
+ * <p>An operator key bound to a workspace verifies only that workspace's keys: others are looked
+ * up as if they did not exist, so the answer is the unknown key's and nothing of theirs moves.
+ * Publishable keys are refused unless the caller says the resource is {@code public}.
+ *
  * <p>The hot path runs on the event loop against the cache only; if anything must be read from the
- * store (a cold key, project or membership), the whole verification moves to a worker thread.
+ * store (a cold key, project or membership, the workspace's plan), the rest of the verification
+ * moves to a worker thread, and no stage runs twice.
  */
 final class VerifyApi extends Endpoint {
   private static final Set<String> FIELDS = Set.of(
@@ -56,17 +61,34 @@ final class VerifyApi extends Endpoint {
   }
 
   private void verify(RoutingContext ctx) {
+    // Each stage runs once: the operator key is authenticated (and counted) once, the presented
+    // key is decided (and recorded) once, wherever a cache miss moves the rest to a worker.
+    Caller caller;
     try {
-      answer(ctx, decide(ctx, cacheOnly, false));
+      caller = auth.require(ctx, "verify", cacheOnly);
     } catch (CacheOnlyDirectory.CacheMiss miss) {
-      vertx.executeBlocking(() -> decide(ctx, kw.cache(), true), false).onComplete(ar -> {
-        if (ar.succeeded()) {
-          answer(ctx, ar.result());
-        } else {
-          ctx.fail(ar.cause());
-        }
-      });
+      onWorker(ctx, () -> decide(auth.require(ctx, "verify", kw.cache()), asked(ctx), kw.cache(), true));
+      return;
     }
+    Asked asked = asked(ctx);
+    Verdict v;
+    try {
+      v = decide(caller, asked, cacheOnly, false);
+    } catch (CacheOnlyDirectory.CacheMiss miss) {
+      onWorker(ctx, () -> decide(caller, asked, kw.cache(), true));
+      return;
+    }
+    answer(ctx, v);
+  }
+
+  private void onWorker(RoutingContext ctx, java.util.concurrent.Callable<Verdict> work) {
+    vertx.executeBlocking(work, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        answer(ctx, ar.result());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
   }
 
   /** Counts a valid key's request against its rate limits (the route group's), then answers. */
@@ -77,6 +99,18 @@ final class VerifyApi extends Endpoint {
       return;
     }
     RateLimits.WorkspaceLimits w = v.limits();
+    if (w == null) {
+      // The workspace's plan must be read first: on a worker, without deciding again.
+      String ws = d.key().workspaceId();
+      vertx.executeBlocking(() -> limits.loadWorkspace(ws), false).onComplete(ar -> {
+        if (ar.succeeded()) {
+          answer(ctx, new Verdict(d, v.ip(), v.routeGroup(), ar.result()));
+        } else {
+          ctx.fail(ar.cause());
+        }
+      });
+      return;
+    }
     RateSubject subject = RateLimits.subject(d, v.ip(), v.routeGroup());
     List<RatePolicy> policies = limits.policies(w, d.key(), subject);
     if (policies.isEmpty()) {
@@ -92,30 +126,36 @@ final class VerifyApi extends Endpoint {
     });
   }
 
+  /** What the body asks: the verification and the route group whose limits apply. */
+  private record Asked(VerifyRequest request, String routeGroup) {}
+
   /**
-   * Authenticates the caller, then reads the body: a caller without a valid operator key learns
-   * nothing from the body checks (not even which scopes the deployment defines).
+   * Reads the body. Called after the caller is authenticated: a caller without a valid operator
+   * key learns nothing from the body checks (not even which scopes the deployment defines).
    */
-  private Verdict decide(RoutingContext ctx, AccessDirectory directory, boolean mayBlock) {
-    auth.require(ctx, "verify", directory);
+  private Asked asked(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx, true).only(FIELDS);
     VerifyRequest request = parse(body);
     String group = body.string("route_group", false);
-    if (group == null) {
-      group = io.keywarden.core.routes.Route.DEFAULT_GROUP;
-    }
-    Decision d = kw.verify(request, directory);
+    return new Asked(request, group == null ? io.keywarden.core.routes.Route.DEFAULT_GROUP : group);
+  }
+
+  /**
+   * Decides, looking keys up only within the caller's workspace when its operator key is bound to
+   * one: another workspace's key is then not found, exactly like an unknown key, and nothing of it
+   * (state, rate limits, last use) is touched. Throws {@link CacheOnlyDirectory.CacheMiss} only
+   * before anything was recorded.
+   */
+  private Verdict decide(Caller caller, Asked asked, AccessDirectory directory, boolean mayBlock) {
+    Decision d = kw.verify(asked.request(), directory.within(caller.workspaceId()));
     RateLimits.WorkspaceLimits w = null;
     if (limits != null && d.isValid()) {
       w = limits.cachedWorkspace(d.key().workspaceId());
-      if (w == null) {
-        if (!mayBlock) {
-          throw CacheOnlyDirectory.CacheMiss.INSTANCE; // the plan must be read: redo it on a worker
-        }
+      if (w == null && mayBlock) {
         w = limits.loadWorkspace(d.key().workspaceId());
       }
     }
-    return new Verdict(d, request.clientIp(), group, w);
+    return new Verdict(d, asked.request().clientIp(), asked.routeGroup(), w);
   }
 
   private VerifyRequest parse(JsonBody b) {
@@ -128,7 +168,7 @@ final class VerifyApi extends Endpoint {
         selection = ProjectSelection.valueOf(selectionText.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw KeywardenException.invalid("project_selection",
-            "project_selection must be one of none, optional, required, default_fallback.");
+            "project_selection must be one of none, optional, required, default_fallback, resource.");
       }
     }
     List<String> all = b.strings("scopes");
@@ -143,9 +183,11 @@ final class VerifyApi extends Endpoint {
     } else if (any != null) {
       requirement = named("any_scopes", () -> vocabulary.requireAny(any.stream().map(List::of).toList()));
     }
-    Boolean isPublic = b.bool("public");
+    // Closed by default, like the gateway: publishable keys pass only where the caller says the
+    // resource is public.
+    boolean isPublic = Boolean.TRUE.equals(b.bool("public"));
     return new VerifyRequest(key, projectId, selection, requirement, b.string("ip", false),
-        b.string("origin", false), isPublic == null || isPublic);
+        b.string("origin", false), isPublic);
   }
 
   private static ScopeRequirement named(String field, java.util.function.Supplier<ScopeRequirement> s) {

@@ -3,6 +3,7 @@ package io.keywarden.server.http;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A JSON request body read strictly: it must be {@code application/json} (else 415), well formed
- * (else 400 saying where), an object, free of unknown fields (else 400 naming them) and of the
+ * A JSON request body read strictly: it must be {@code application/json} (else 415), exactly one
+ * well-formed value (else 400 {@code malformed_json} saying where), valid Unicode (else 400 {@code
+ * invalid_unicode}), an object, free of unknown fields (else 400 naming them) and of the
  * right types (else 400 naming the field).
  */
 public final class JsonBody {
@@ -52,22 +54,90 @@ public final class JsonBody {
       throw new KeywardenException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type",
           "The request body must be application/json" + (ct == null ? "; no Content-Type was given." : ", not " + ct + "."));
     }
-    JsonNode n;
-    try {
-      n = STRICT.readTree(body.buffer().getBytes());
-    } catch (JsonParseException e) {
-      var loc = e.getLocation();
-      throw KeywardenException.invalid("body", "Malformed JSON at line " + loc.getLineNr() + ", column "
-          + loc.getColumnNr() + ": " + e.getOriginalMessage() + ".");
-    } catch (JsonProcessingException e) {
-      throw KeywardenException.invalid("body", "Malformed JSON: " + e.getOriginalMessage() + ".");
-    } catch (java.io.IOException e) {
-      throw KeywardenException.invalid("body", "The body could not be read as JSON.");
-    }
+    JsonNode n = parse(body.buffer().getBytes());
     if (n == null || !n.isObject()) {
       throw KeywardenException.invalid("body", "The body must be a JSON object.");
     }
     return new JsonBody((ObjectNode) n);
+  }
+
+  /**
+   * Parses exactly one JSON value: trailing content after it ({@code {"a":1} {"a":2}}) is {@code
+   * malformed_json}, like any other syntax error, and a string (value or name) holding a lone
+   * surrogate ({@code "\ud800"}, or its UTF-8 encoding) is {@code invalid_unicode}: such text is
+   * not Unicode, and readers downstream disagree about it.
+   */
+  static JsonNode parse(byte[] bytes) {
+    JsonNode n;
+    try (JsonParser p = STRICT.createParser(bytes)) {
+      n = STRICT.readTree(p);
+      JsonToken after;
+      try {
+        after = p.nextToken();
+      } catch (JsonParseException e) {
+        after = JsonToken.NOT_AVAILABLE;
+      }
+      if (after != null) {
+        var loc = p.currentTokenLocation();
+        throw new KeywardenException(ErrorCode.MALFORMED_JSON, "body", "Malformed JSON at line "
+            + loc.getLineNr() + ", column " + loc.getColumnNr()
+            + ": content after the end of the JSON value.");
+      }
+    } catch (JsonParseException e) {
+      var loc = e.getLocation();
+      throw new KeywardenException(ErrorCode.MALFORMED_JSON, "body", "Malformed JSON at line "
+          + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " + e.getOriginalMessage() + ".");
+    } catch (JsonProcessingException e) {
+      throw new KeywardenException(ErrorCode.MALFORMED_JSON, "body",
+          "Malformed JSON: " + e.getOriginalMessage() + ".");
+    } catch (java.io.IOException e) {
+      throw new KeywardenException(ErrorCode.MALFORMED_JSON, "body", "The body could not be read as JSON.");
+    }
+    String bad = loneSurrogateIn(n);
+    if (bad != null) {
+      throw new KeywardenException(ErrorCode.INVALID_UNICODE, bad,
+          "The string " + (bad.equals("body") ? "" : "in \"" + bad + "\" ")
+              + "holds a lone surrogate: text must be valid Unicode.");
+    }
+    return n;
+  }
+
+  /** The top-level field whose name or value holds a lone surrogate ("body" if not in a field), or null. */
+  private static String loneSurrogateIn(JsonNode n) {
+    if (n == null) {
+      return null;
+    }
+    if (n.isObject()) {
+      var fields = n.fields();
+      while (fields.hasNext()) {
+        var e = fields.next();
+        if (hasLoneSurrogate(e.getKey()) || loneSurrogateIn(e.getValue()) != null) {
+          return hasLoneSurrogate(e.getKey()) ? "body" : e.getKey();
+        }
+      }
+      return null;
+    }
+    if (n.isArray()) {
+      for (JsonNode item : n) {
+        if (loneSurrogateIn(item) != null) {
+          return "body";
+        }
+      }
+      return null;
+    }
+    return n.isTextual() && hasLoneSurrogate(n.textValue()) ? "body" : null;
+  }
+
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isJson(String contentType) {

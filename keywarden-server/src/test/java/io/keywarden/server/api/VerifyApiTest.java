@@ -246,16 +246,100 @@ class VerifyApiTest {
     IssuedKey k = issue(tenant().userKey("read").withType(KeyType.PUBLISHABLE)
         .withAllowedOrigins(List.of("https://app.example.com")));
     assertThat(k.secret()).startsWith("kw_pk_live_");
-    assertValid(verifyKey(k.secret(), ",\"origin\":\"https://app.example.com\""));
-    assertDenied(verifyKey(k.secret(), ",\"origin\":\"https://evil.example.net\""), "origin_not_allowed");
+    assertValid(verifyKey(k.secret(), ",\"public\":true,\"origin\":\"https://app.example.com\""));
+    assertDenied(verifyKey(k.secret(), ",\"public\":true,\"origin\":\"https://evil.example.net\""), "origin_not_allowed");
   }
 
   @Test
   void publishableKeyOnANonPublicRouteIsPublishableNotAllowed() {
     IssuedKey k = issue(tenant().userKey("read").withType(KeyType.PUBLISHABLE));
-    assertValid(verifyKey(k.secret(), ""));
     assertValid(verifyKey(k.secret(), ",\"public\":true"));
     assertDenied(verifyKey(k.secret(), ",\"public\":false"), "publishable_not_allowed");
+  }
+
+  @Test
+  void aPublishableKeyIsRefusedUnlessTheCallerSaysTheResourceIsPublic() {
+    IssuedKey k = issue(tenant().userKey("read").withType(KeyType.PUBLISHABLE));
+    assertDenied(verifyKey(k.secret(), ""), "publishable_not_allowed");
+    assertDenied(verifyKey(k.secret(), ",\"public\":null"), "publishable_not_allowed");
+    IssuedKey secret = issue(tenant().userKey("read"));
+    assertValid(verifyKey(secret.secret(), ""));
+  }
+
+  // ---- operator keys bound to a workspace ----
+
+  /** {@code used} of the first rate-limit policy of a key, as the limits endpoint reports it. */
+  private static long used(IssuedKey k) {
+    var r = h.get("/v1/keys/" + k.key().id() + "/limits").send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.data().get("policies").get(0).path("used").asLong(0);
+  }
+
+  private static JsonNode verifyAs(String operatorKey, String secret) {
+    var r = h.call("POST", "/v1/keys/verify").auth(operatorKey).json("{\"key\":\"" + secret + "\"}").send();
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.data();
+  }
+
+  @Test
+  void aBoundOperatorKeyVerifiesItsOwnWorkspacesKeys() {
+    Tenant a = tenant();
+    String verifier = kw.keys().createOperatorKey("a verifier", List.of("verify"), null, a.ws(), Actor.SYSTEM).secret();
+    assertValid(verifyAs(verifier, issue(a.userKey("read")).secret()));
+  }
+
+  @Test
+  void aBoundOperatorKeyGetsAnotherWorkspacesNeverSeenKeyAnsweredExactlyLikeAnUnknownKey() {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    String verifier = kw.keys().createOperatorKey("a verifier", List.of("verify"), null, a.ws(), Actor.SYSTEM).secret();
+    IssuedKey theirs = issue(b.userKey("read"));
+    long valid = kw.count(io.keywarden.core.decision.DecisionStatus.VALID);
+
+    JsonNode foreign = verifyAs(verifier, theirs.secret());
+    JsonNode unknown = verifyAs(verifier, KeyFormat.generate("kw_sk_live"));
+
+    assertThat(foreign).isEqualTo(unknown);
+    assertDenied(foreign, "not_found");
+    assertThat(kw.count(io.keywarden.core.decision.DecisionStatus.VALID)).as("only the verifier's own two")
+        .isEqualTo(valid + 2);
+    assertThat(used(theirs)).isZero();
+    kw.lastUsed().flush();
+    assertThat(kw.store().key(theirs.key().id()).orElseThrow().lastUsedAt()).isNull();
+  }
+
+  @Test
+  void aBoundOperatorKeyGetsAnotherWorkspacesCachedKeyAnsweredExactlyLikeAnUnknownKeyAndMovesNoCounter() {
+    Tenant a = tenant();
+    Tenant b = tenant();
+    String verifier = kw.keys().createOperatorKey("a verifier", List.of("verify"), null, a.ws(), Actor.SYSTEM).secret();
+    IssuedKey theirs = issue(b.userKey("read"));
+    assertValid(verifyKey(theirs.secret(), "")); // by B's own (here: the unbound) verifier: cached now
+    long usedBefore = used(theirs);
+    verifyAs(verifier, KeyFormat.generate("kw_sk_live")); // the verifier itself is cached
+    long reads = kw.cache().storeReads();
+
+    JsonNode foreign = verifyAs(verifier, theirs.secret());
+    assertThat(kw.cache().storeReads()).as("the foreign key was answered from the cache").isEqualTo(reads);
+    JsonNode unknown = verifyAs(verifier, KeyFormat.generate("kw_sk_live"));
+
+    assertThat(foreign).isEqualTo(unknown);
+    assertDenied(foreign, "not_found");
+    assertThat(used(theirs)).isEqualTo(usedBefore);
+  }
+
+  @Test
+  void aNeverSeenKeyIsDecidedAndRecordedOnceAlthoughItMovesToAWorker() {
+    Tenant t = tenant();
+    IssuedKey k = issue(t.userKey("read"));
+    assertDenied(verifyKey(KeyFormat.generate("kw_sk_live"), ""), "not_found"); // the operator key is cached
+    var counts = io.keywarden.core.decision.DecisionStatus.VALID;
+    long before = kw.count(counts);
+
+    assertValid(verifyKey(k.secret(), ""));
+
+    assertThat(kw.count(counts)).as("one decision for the operator key, one for the verified key")
+        .isEqualTo(before + 2);
   }
 
   @Test
