@@ -7,6 +7,7 @@ import io.keywarden.core.tenancy.Membership;
 import io.keywarden.core.tenancy.Project;
 import io.keywarden.core.tenancy.User;
 import io.keywarden.core.tenancy.Workspace;
+import io.keywarden.store.OwnerOnly;
 import io.keywarden.store.Actor;
 import io.keywarden.store.AuditEvent;
 import io.keywarden.store.AuditFilter;
@@ -19,7 +20,6 @@ import io.keywarden.store.Store;
 import io.keywarden.store.StoreListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -96,12 +96,17 @@ public final class JdbcStore implements Store {
    * @param ids makes the ids of workspaces, projects, users and audit events
    */
   public static JdbcStore openSqlite(Path dataDir, Clock clock, IdGenerator ids) {
+    Path file = dataDir.resolve(SQLITE_FILE);
     try {
-      Files.createDirectories(dataDir);
+      OwnerOnly.directory(dataDir);
+      // SQLite gives its -wal and -shm files the database file's mode: a 0600 file keeps all three private.
+      OwnerOnly.file(file);
+      OwnerOnly.narrow(dataDir.resolve(SQLITE_FILE + "-wal"));
+      OwnerOnly.narrow(dataDir.resolve(SQLITE_FILE + "-shm"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+      throw new UncheckedIOException("cannot create the data directory " + dataDir + " or its database file", e);
     }
-    String url = "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath();
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
     return open(url, null, null, clock, ids);
   }
 

@@ -1,6 +1,7 @@
 package io.keywarden.store.service;
 
 import io.keywarden.core.keys.SecretRing;
+import io.keywarden.store.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,7 +43,7 @@ public final class DeploymentSecrets {
 
   /** Loads the ring from {@code dataDir/secret.key}, creating the file with a new secret if absent. */
   public static SecretRing loadOrCreate(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
+    OwnerOnly.directory(dataDir);
     Path file = dataDir.resolve(FILE_NAME);
     if (!Files.exists(file)) {
       try {
