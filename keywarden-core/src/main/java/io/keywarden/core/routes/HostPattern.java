@@ -74,6 +74,20 @@ public record HostPattern(Kind kind, String host) {
     return matches(hostHeader, hostEnd(hostHeader));
   }
 
+  /**
+   * Whether a {@code Host} header value (or an absolute target's authority) is one well-formed
+   * host: a DNS name, an IPv4 literal or a bracketed IPv6 literal, with an optional port of 1 to 5
+   * digits. {@code a..}, {@code a:abc}, {@code a, b} and the empty string are not.
+   */
+  public static boolean isWellFormed(String hostHeader) {
+    if (hostEnd(hostHeader) < 0) {
+      return false;
+    }
+    int close = hostHeader.lastIndexOf(']');
+    int colon = hostHeader.indexOf(':', close < 0 ? 0 : close);
+    return colon < 0 || hostHeader.length() - colon - 1 <= 5;
+  }
+
   /** Matches with the end computed by {@link #hostEnd}, so a table computes it once per request. */
   boolean matches(String h, int end) {
     switch (kind) {

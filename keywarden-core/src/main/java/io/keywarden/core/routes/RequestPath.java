@@ -263,6 +263,16 @@ public final class RequestPath {
     return sb.toString();
   }
 
+  /**
+   * Segments {@code from} to the last as received (still percent-encoded), joined with {@code /},
+   * without a trailing slash; empty when {@code from} equals the segment count. What the gateway
+   * forwards when it rewrites a path, so that an upstream decodes exactly what the client sent.
+   */
+  public String rawRemainder(int from) {
+    Objects.checkIndex(from, count + 1);
+    return from == count ? "" : source.substring(bounds[2 * from], end(count - 1));
+  }
+
   /** Whether decoded segment {@code i} equals {@code literal}, without allocating when unescaped. */
   boolean segmentEquals(int i, String literal) {
     if (isEscaped(i)) {

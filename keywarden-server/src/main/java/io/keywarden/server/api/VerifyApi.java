@@ -95,6 +95,7 @@ final class VerifyApi extends Endpoint {
   private void answer(RoutingContext ctx, Verdict v) {
     Decision d = v.decision();
     if (limits == null || !d.isValid()) {
+      kw.markUsed(d);
       Responses.body(ctx, 200, Views.decisionBody(d));
       return;
     }
@@ -114,11 +115,15 @@ final class VerifyApi extends Endpoint {
     RateSubject subject = RateLimits.subject(d, v.ip(), v.routeGroup());
     List<RatePolicy> policies = limits.policies(w, d.key(), subject);
     if (policies.isEmpty()) {
+      kw.markUsed(d);
       Responses.body(ctx, 200, Views.decisionBody(d));
       return;
     }
     limits.check(policies, subject).onComplete(ar -> {
       if (ar.succeeded()) {
+        if (ar.result().allowed()) {
+          kw.markUsed(d); // a request refused by a rate limit is not a use of the key
+        }
         Responses.body(ctx, 200, Views.decisionBody(d, ar.result()));
       } else {
         ctx.fail(new KeywardenException(ErrorCode.RATE_LIMIT_UNAVAILABLE, "Rate limits cannot be checked right now."));
@@ -147,7 +152,8 @@ final class VerifyApi extends Endpoint {
    * before anything was recorded.
    */
   private Verdict decide(Caller caller, Asked asked, AccessDirectory directory, boolean mayBlock) {
-    Decision d = kw.verify(asked.request(), directory.within(caller.workspaceId()));
+    // Its use is recorded once the limits allow it (answer).
+    Decision d = kw.decide(asked.request(), directory.within(caller.workspaceId()));
     RateLimits.WorkspaceLimits w = null;
     if (limits != null && d.isValid()) {
       w = limits.cachedWorkspace(d.key().workspaceId());

@@ -124,6 +124,11 @@ final class ConfigNode {
     return v;
   }
 
+  /** Whether the value is {@code true} or {@code false} (not a string). */
+  boolean isBoolean() {
+    return !isMissing() && node.isBoolean();
+  }
+
   Boolean bool(Boolean def) {
     if (isMissing()) {
       return def;

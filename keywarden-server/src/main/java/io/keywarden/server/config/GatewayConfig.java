@@ -11,6 +11,7 @@ import io.keywarden.core.routes.RouteTable;
 import io.keywarden.core.scopes.ScopeVocabulary;
 import io.keywarden.server.gateway.ErrorStyle;
 import io.keywarden.server.gateway.IdentityHeaders;
+import io.keywarden.server.gateway.PathRewrite;
 import io.keywarden.server.gateway.Upstream;
 import java.net.URI;
 import java.time.Duration;
@@ -51,17 +52,24 @@ public record GatewayConfig(
     String defaultErrorStyle,
     IdentityHeaders identity,
     List<CidrBlock> trustedProxies,
-    Map<Route, Upstream.Timeouts> routeTimeouts) {
+    Map<Route, Upstream.Timeouts> routeTimeouts,
+    Map<Route, PathRewrite> rewrites) {
 
   /** No routes: the gateway answers 404 to everything. */
   public static GatewayConfig empty() {
     return new GatewayConfig(List.of(), RouteTable.EMPTY, builtInStyles(), Route.ERROR_STYLE_ENVELOPE,
-        new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX), List.of(), Map.of());
+        new IdentityHeaders(IdentityHeaders.DEFAULT_PREFIX), List.of(), Map.of(), Map.of());
   }
 
   /** The timeouts {@code route} overrides (each filled from its upstream); {@code null} when none. */
   public Upstream.Timeouts timeouts(Route route) {
     return routeTimeouts.isEmpty() ? null : routeTimeouts.get(route);
+  }
+
+  /** How {@code route} rewrites the path it forwards ({@link PathRewrite#NONE} when it does not). */
+  public PathRewrite rewrite(Route route) {
+    PathRewrite r = rewrites.isEmpty() ? null : rewrites.get(route);
+    return r == null ? PathRewrite.NONE : r;
   }
 
   /** The style of this name (routes are checked at load, so it exists). */
@@ -139,6 +147,7 @@ public record GatewayConfig(
     upstreams.forEach(u -> upstreamsByName.put(u.name(), u));
     Set<String> upstreamNames = upstreamsByName.keySet();
     Map<Route, Upstream.Timeouts> timeouts = new java.util.IdentityHashMap<>();
+    Map<Route, PathRewrite> rewrites = new java.util.IdentityHashMap<>();
     List<Route> routes = new ArrayList<>();
     List<ConfigNode> routeNodes = g.get("routes").elements();
     for (int i = 0; i < routeNodes.size(); i++) {
@@ -152,6 +161,10 @@ public record GatewayConfig(
         throw new ConfigException("gateway.routes[" + i + "].error_style", "names no style \"" + r.errorStyle() + "\"");
       }
       routes.add(r);
+      PathRewrite rewrite = rewrite(routeNodes.get(i), "gateway.routes[" + i + "]", r);
+      if (!rewrite.isNone()) {
+        rewrites.put(r, rewrite);
+      }
       ConfigNode connect = routeNodes.get(i).get("connect_timeout_ms");
       ConfigNode response = routeNodes.get(i).get("response_timeout_ms");
       if (!connect.isMissing() || !response.isMissing()) {
@@ -168,13 +181,37 @@ public record GatewayConfig(
       throw new ConfigException(e.setting(), e.problem());
     }
     return new GatewayConfig(List.copyOf(upstreams), table, Map.copyOf(styles), defaultStyle, identity, List.copyOf(proxies),
-        java.util.Collections.unmodifiableMap(timeouts));
+        java.util.Collections.unmodifiableMap(timeouts), java.util.Collections.unmodifiableMap(rewrites));
+  }
+
+  /** The route's {@code strip_prefix} or {@code rewrite}, checked against its path pattern. */
+  private static PathRewrite rewrite(ConfigNode n, String setting, Route r) {
+    ConfigNode strip = n.get("strip_prefix");
+    ConfigNode rewrite = n.get("rewrite");
+    if (!strip.isMissing() && !rewrite.isMissing()) {
+      throw new ConfigException(setting + ".rewrite", "route " + r.id() + " gives both strip_prefix and rewrite; give one");
+    }
+    String field = setting + (strip.isMissing() ? ".rewrite" : ".strip_prefix");
+    try {
+      if (!strip.isMissing()) {
+        if (strip.isBoolean()) {
+          return strip.bool(false) ? PathRewrite.stripPrefix(r.path(), null) : PathRewrite.NONE;
+        }
+        return PathRewrite.stripPrefix(r.path(), strip.text(null));
+      }
+      if (!rewrite.isMissing()) {
+        return PathRewrite.template(r.path(), rewrite.text(null));
+      }
+      return PathRewrite.NONE;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(field, "route " + r.id() + ": " + e.getMessage());
+    }
   }
 
   private static Route route(ConfigNode n, String setting, ScopeVocabulary vocabulary) {
     n.onlyKeys(Set.of("id", "methods", "host", "path", "authentication", "key_types", "public", "scopes",
         "scopes_by_method", "abilities", "project", "upstream", "error_style", "group", "credentials", "strip_credential",
-        "connect_timeout_ms", "response_timeout_ms"));
+        "connect_timeout_ms", "response_timeout_ms", "strip_prefix", "rewrite"));
     try {
       Route.Builder b = Route.builder(setting, vocabulary);
       String id = n.get("id").text(null);

@@ -2,13 +2,17 @@ package io.keywarden.server.gateway;
 
 import io.keywarden.core.net.CidrBlock;
 import io.keywarden.core.net.IpAddress;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Works out the client's address: the socket peer, unless the peer is a configured trusted proxy,
  * in which case {@code X-Forwarded-For} is read from the right, skipping trusted proxies, and the
- * first address that is not one is the client. An entry that is not an IP address stops the walk
+ * first address that is not one is the client. Every {@code X-Forwarded-For} line counts, joined
+ * in the order received (RFC 9110 §5.3): a proxy that appends a line of its own, rather than
+ * extending the client's, must not leave the client's line to be read as the truth.
+ * The {@code Forwarded} header (RFC 7239) is not read, and never forwarded. An entry that is not an IP address stops the walk
  * (the hop after it is taken), so a client cannot smuggle in a list that the walk misreads.
  *
  * <p>What goes upstream in {@code X-Forwarded-For}: the chain as far as it is trusted, ending with
@@ -30,8 +34,35 @@ public final class ClientAddress {
   }
 
   /**
+   * The client of a request: its socket peer and every {@code X-Forwarded-For} line it carries.
+   * The entry point for every listener (the gateway, the management API's failure budget).
+   */
+  public Resolved resolve(HttpServerRequest req) {
+    String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+    if (trustedProxies.isEmpty() || !isTrusted(IpAddress.parse(peer))) {
+      return new Resolved(peer, peer); // what an untrusted peer claims is never read
+    }
+    return resolve(peer, req.headers().getAll(X_FORWARDED_FOR));
+  }
+
+  /**
    * @param peer the socket peer's address literal
-   * @param forwardedFor the incoming {@code X-Forwarded-For}, or {@code null}
+   * @param forwardedForLines every incoming {@code X-Forwarded-For} line, in order (may be empty)
+   */
+  public Resolved resolve(String peer, List<String> forwardedForLines) {
+    return resolve(peer, switch (forwardedForLines.size()) {
+      case 0 -> null;
+      case 1 -> forwardedForLines.get(0);
+      default -> String.join(",", forwardedForLines);
+    });
+  }
+
+  private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+  /**
+   * @param peer the socket peer's address literal
+   * @param forwardedFor the incoming {@code X-Forwarded-For} (every line joined with commas), or
+   *     {@code null}
    */
   public Resolved resolve(String peer, String forwardedFor) {
     if (trustedProxies.isEmpty() || forwardedFor == null || forwardedFor.isBlank() || !isTrusted(IpAddress.parse(peer))) {

@@ -37,10 +37,21 @@ import org.slf4j.LoggerFactory;
  * upstream, HTTP/1.1 to the upstream.
  *
  * <p>Headers: connection-specific ("hop-by-hop") headers and those named in {@code Connection}
- * are dropped both ways (RFC 9110 §7.6.1); the credential (when the route strips it) and every
- * incoming header of the identity family (e.g. {@code X-Keywarden-*}) are dropped, so a client
- * can never forge one; the identity headers of the decision are added; {@code X-Forwarded-For},
- * {@code -Proto} and {@code -Host} are set, and {@code Host} becomes the upstream's.
+ * are dropped both ways (RFC 9110 §7.6.1); the credential (when the route strips it), every
+ * incoming header of the identity family (e.g. {@code X-Keywarden-*}), so a client can never
+ * forge one, and the method-override headers are dropped; the identity headers of the decision
+ * are added; {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} are set, and {@code Host}
+ * becomes the upstream's. Incoming names are compared ignoring case and reading {@code _} as
+ * {@code -}, as CGI and WSGI upstreams read them, so {@code X_Keywarden_User_Id} or {@code
+ * X_Forwarded_For} are dropped like their dashed spellings.
+ *
+ * <p>A request body whose framing breaks (a malformed chunk, a connection closed before the
+ * announced length) resets the upstream request, which is never ended cleanly: the upstream
+ * never sees a shorter request as a complete one. The client gets 400 if no answer had started.
+ *
+ * <p>A forwarder replaced by a reload is {@linkplain #closeWhenIdle retired}: the exchanges it
+ * carries (long downloads, server-sent events, WebSocket sessions) finish on it, and its
+ * connections close when the last one ends.
  *
  * <p>Failures before the answer's head: connection refused or reset is 502 {@code bad_gateway},
  * a connect or response timeout is 504 {@code gateway_timeout}, in the route's error style. After
@@ -60,11 +71,18 @@ public final class Forwarder {
   private static final Set<String> SET_BY_GATEWAY = Set.of("host", "x-forwarded-for",
       "x-forwarded-proto", "x-forwarded-host", "forwarded");
 
+  /**
+   * Headers by which frameworks let a request claim another method than its own: never forwarded,
+   * so the method the key was authorized for is the one the upstream runs.
+   */
+  static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-method-override",
+      "x-http-method");
+
   /** {@link #HOP_BY_HOP} as a case-insensitive set (a header map used for its keys). */
   private static final MultiMap HOP_BY_HOP_SET = caseInsensitiveSet(HOP_BY_HOP);
 
-  /** Incoming request headers never forwarded: hop-by-hop ones and those the gateway sets. */
-  private static final MultiMap NOT_FORWARDED = caseInsensitiveSet(HOP_BY_HOP, SET_BY_GATEWAY);
+  /** Incoming request headers never forwarded: hop-by-hop ones, those the gateway sets, method overrides. */
+  private static final MultiMap NOT_FORWARDED = caseInsensitiveSet(HOP_BY_HOP, SET_BY_GATEWAY, METHOD_OVERRIDES);
 
   @SafeVarargs
   private static MultiMap caseInsensitiveSet(Set<String>... names) {
@@ -99,6 +117,11 @@ public final class Forwarder {
       t -> LOG.debug("upstream request failed: {}", t.toString());
 
   private final Map<String, HttpClientAgent> clients = new HashMap<>();
+  // Exchanges under way, so that a retired forwarder closes only when the last one has ended.
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean retiring;
+  private final io.vertx.core.Handler<Void> release = v -> release();
   private final Map<String, Upstream> upstreams = new HashMap<>();
   private final Map<String, Target> targets = new HashMap<>();
 
@@ -179,6 +202,7 @@ public final class Forwarder {
     }
     Upstream up = target.upstream;
     HttpClientAgent client = target.client;
+    inFlight.incrementAndGet();
     RequestOptions options = new RequestOptions()
         .setMethod(in.method())
         .setHost(up.baseUrl().getHost())
@@ -192,10 +216,39 @@ public final class Forwarder {
       headers.set(HttpHeaders.UPGRADE, in.getHeader(HttpHeaders.UPGRADE));
       headers.set(HttpHeaders.CONNECTION, "Upgrade");
       options.setHeaders(headers);
-      forwardUpgrade(in, client, options, style);
+      forwardUpgrade(in, client, options, style, release);
       return;
     }
+    if (out.closed()) {
+      release(); // the client left (or broke its request) while it was being checked
+      return;
+    }
+    // The response is disposed once: ended, reset or its connection closed.
+    out.endHandler(release);
     send(in, target, options, spec, style, false);
+  }
+
+  private void release() {
+    if (inFlight.decrementAndGet() == 0 && retiring) {
+      close();
+    }
+  }
+
+  /**
+   * Retires this forwarder (a reload replaced it): its connections close as soon as no exchange
+   * uses it any more, at once if none does. Streams under way (downloads, server-sent events,
+   * WebSocket sessions) finish on it.
+   */
+  public void closeWhenIdle() {
+    retiring = true;
+    if (inFlight.get() == 0) {
+      close();
+    }
+  }
+
+  /** Exchanges under way on this forwarder, for tests. */
+  int inFlight() {
+    return inFlight.get();
   }
 
   /**
@@ -239,6 +292,16 @@ public final class Forwarder {
     // The connection goes back to its lanes once the request is sent and the answer relayed.
     int[] halves = {0};
     boolean[] reusable = {true};
+    boolean[] answered400 = {false};
+    // Until the body is piped, a failure of the client's request (its framing broke, it left) is
+    // caught here; the pipe takes over the handler once the upstream request exists.
+    boolean[] clientFailed = {false};
+    if (hasBody) {
+      in.exceptionHandler(t -> {
+        clientFailed[0] = true;
+        answered400[0] = badBody(in, out, style, t);
+      });
+    }
     Runnable half = () -> {
       if (++halves[0] == 2 && lane[0] != null && reusable[0]) {
         releaseLane(lanes, lane[0]);
@@ -255,6 +318,11 @@ public final class Forwarder {
         return;
       }
       HttpClientRequest req = ar.result();
+      if (hasBody && (clientFailed[0] || out.closed())) {
+        req.exceptionHandler(UPSTREAM_EXCEPTION);
+        req.reset(); // nothing of this request may reach the upstream as if it were whole
+        return;
+      }
       // The headers are written straight into the request's own map (options' would be copied).
       requestHeaders(in, spec, target, req.headers());
       // Failures are answered through the response future below; this only keeps them out of
@@ -265,6 +333,9 @@ public final class Forwarder {
       }
       req.response().onComplete(rr -> {
         if (rr.failed()) {
+          if (answered400[0]) {
+            return;
+          }
           if (retryable.test(rr.cause())) {
             LOG.debug("upstream {} closed a reused connection; sending {} {} again on a new one",
                 up.name(), in.method(), in.path());
@@ -283,13 +354,16 @@ public final class Forwarder {
       // long upload is not mistaken for a slow upstream.
       long timeout = (spec.timeouts() == null ? up.responseTimeout() : spec.timeouts().response()).toMillis();
       if (hasBody) {
-        in.pipeTo(req).onComplete(p -> {
+        // Never end the upstream request on a failure: a body cut short must not pass for a whole one.
+        in.pipe().endOnFailure(false).to(req).onComplete(p -> {
           if (p.succeeded()) {
             req.idleTimeout(timeout);
             half.run();
-          } else {
-            req.reset(0, p.cause());
+            return;
           }
+          req.exceptionHandler(UPSTREAM_EXCEPTION);
+          req.reset(0, p.cause());
+          answered400[0] |= badBody(in, out, style, p.cause());
         });
       } else {
         resume(in);
@@ -314,19 +388,28 @@ public final class Forwarder {
    * each closing the other. Any other answer is relayed as a normal response.
    */
   private static void forwardUpgrade(HttpServerRequest in, HttpClientAgent client, RequestOptions options,
-      ErrorStyle style) {
+      ErrorStyle style, io.vertx.core.Handler<Void> release) {
     HttpServerResponse out = in.response();
+    boolean[] released = {false};
+    io.vertx.core.Handler<Void> once = v -> {
+      if (!released[0]) {
+        released[0] = true;
+        release.handle(null);
+      }
+    };
     client.request(options)
         .compose(req -> req.exceptionHandler(UPSTREAM_EXCEPTION).connect())
         .onComplete(ar -> {
           if (ar.failed()) {
             in.resume();
             fail(in, out, style, ar.cause());
+            once.handle(null);
             return;
           }
           HttpClientResponse resp = ar.result();
           if (resp.statusCode() != 101) {
             in.resume();
+            out.endHandler(once);
             relay(resp, out, null, in.version());
             return;
           }
@@ -335,12 +418,15 @@ public final class Forwarder {
           for (Map.Entry<String, String> h : resp.headers()) {
             out.headers().add(h.getKey(), h.getValue());
           }
+          // The session lasts until either side closes: that is when the exchange ends.
+          upstreamSocket.closeHandler(once);
           in.toNetSocket().onComplete(cs -> {
             if (cs.failed()) {
               upstreamSocket.close();
               return;
             }
             NetSocket clientSocket = cs.result();
+            clientSocket.closeHandler(once);
             upstreamSocket.pipeTo(clientSocket);
             clientSocket.pipeTo(upstreamSocket);
             upstreamSocket.resume();
@@ -449,9 +535,12 @@ public final class Forwarder {
     Set<String> credential = spec.removeHeaders();
     for (Map.Entry<String, String> h : headers) {
       String name = h.getKey();
-      if (NOT_FORWARDED.contains(name) || name.startsWith(":")
-          || (prefix != null && name.regionMatches(true, 0, prefix, 0, prefix.length()))
-          || (!credential.isEmpty() && containsIgnoreCase(credential, name))) {
+      if (name.startsWith(":") || (prefix != null && IdentityHeaders.isIdentityName(name, prefix))) {
+        continue;
+      }
+      // CGI/WSGI read '_' as '-': compare the name as such an upstream will (rare: allocates).
+      String read = name.indexOf('_') < 0 ? name : name.replace('_', '-');
+      if (NOT_FORWARDED.contains(read) || (!credential.isEmpty() && containsIgnoreCase(credential, read))) {
         continue;
       }
       target.add(name, h.getValue());
@@ -569,6 +658,27 @@ public final class Forwarder {
     }
   }
 
+  /** Answers 400 when {@code t} is the client's framing breaking and no answer has started; whether it did. */
+  private static boolean badBody(HttpServerRequest in, HttpServerResponse out, ErrorStyle style, Throwable t) {
+    if (!isFramingError(t) || out.headWritten() || out.closed()) {
+      return false;
+    }
+    LOG.debug("request body of {} {} is malformed: {}", in.method(), in.path(), t.toString());
+    style.write(out, ErrorCode.INVALID_REQUEST, "The request body is malformed or incomplete.", "bad_request_body");
+    return true;
+  }
+
+  /** Whether {@code t} is the client's body framing breaking (a decoder's failure), not the upstream's. */
+  static boolean isFramingError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof io.netty.handler.codec.DecoderException || c instanceof NumberFormatException
+          || c instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isTimeout(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof TimeoutException || c instanceof io.netty.channel.ConnectTimeoutException) {
@@ -581,8 +691,11 @@ public final class Forwarder {
     return false;
   }
 
-  /** Closes the connection pools. */
+  /** Closes the connection pools (once), whatever is under way. */
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     for (Target t : targets.values()) {
       t.closed = true;
       t.open.forEach(HttpClientConnection::close);

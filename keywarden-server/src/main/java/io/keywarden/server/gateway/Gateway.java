@@ -55,10 +55,21 @@ public final class Gateway implements Handler<HttpServerRequest> {
 
   /**
    * What a reload swaps as one: the configuration, the forwarder for its upstreams, and per route
-   * the lower-case names of the credential headers that are removed before forwarding.
+   * what forwarding needs computed once ({@link RoutePlan}).
    */
   private record State(GatewayConfig config, Forwarder forwarder, ClientAddress clients,
-      Map<Route, Set<String>> strippedHeaders) {}
+      Map<Route, RoutePlan> plans) {}
+
+  /**
+   * Per route, computed at load: the lower-case names of the credential headers removed before
+   * forwarding; the canonical name ({@link QueryString#canonical}) of each credential source that
+   * is a query parameter, aligned with the route's sources ({@code null} for the others); those
+   * names again when the route strips its credential (else none); and the path rewrite.
+   */
+  private record RoutePlan(Set<String> strippedHeaders, String[] queryNames, String[] strippedQueryNames,
+      PathRewrite rewrite) {}
+
+  private static final String[] NO_NAMES = new String[0];
 
   private final Vertx vertx;
   private final Keywarden kw;
@@ -82,29 +93,54 @@ public final class Gateway implements Handler<HttpServerRequest> {
   }
 
   private State stateOf(GatewayConfig config) {
-    Map<Route, Set<String>> stripped = new IdentityHashMap<>();
+    Map<Route, RoutePlan> plans = new IdentityHashMap<>();
     for (Route r : config.routes().routes()) {
       Set<String> names = new HashSet<>();
-      if (r.stripCredential()) {
-        for (CredentialSource c : r.credentials()) {
-          if (c.kind() != CredentialSource.Kind.QUERY) {
-            names.add(c.name().toLowerCase(Locale.ROOT));
+      String[] queryNames = new String[r.credentials().size()];
+      List<String> strippedQuery = new java.util.ArrayList<>();
+      for (int i = 0; i < queryNames.length; i++) {
+        CredentialSource c = r.credentials().get(i);
+        if (c.kind() == CredentialSource.Kind.QUERY) {
+          queryNames[i] = QueryString.canonical(c.name());
+          if (r.stripCredential()) {
+            strippedQuery.add(queryNames[i]);
           }
+        } else if (r.stripCredential()) {
+          names.add(c.name().toLowerCase(Locale.ROOT));
         }
       }
-      stripped.put(r, Set.copyOf(names));
+      plans.put(r, new RoutePlan(Set.copyOf(names), queryNames,
+          strippedQuery.isEmpty() ? NO_NAMES : strippedQuery.toArray(NO_NAMES), config.rewrite(r)));
     }
     return new State(config, new Forwarder(vertx, config.upstreams()), new ClientAddress(config.trustedProxies()),
-        stripped);
+        plans);
   }
 
   /**
    * Replaces routes, upstreams and styles for the requests that start from now on. Requests in
-   * flight finish with what they started with; the old connection pools close a minute later.
+   * flight finish with what they started with, streams (server-sent events, WebSocket sessions,
+   * long downloads) however long they last: the old forwarder is retired after {@link
+   * #RETIRE_AFTER} (time for requests still being verified to reach it) and closes its connection
+   * pools when its last exchange ends.
    */
   public void reload(GatewayConfig config) {
     State old = state.getAndSet(stateOf(config));
-    vertx.setTimer(60_000, t -> old.forwarder().close());
+    long ms = retireAfter.toMillis();
+    if (ms < 1) {
+      old.forwarder().closeWhenIdle();
+    } else {
+      vertx.setTimer(ms, t -> old.forwarder().closeWhenIdle());
+    }
+  }
+
+  /** How long a replaced forwarder takes new exchanges before it is retired. */
+  public static final java.time.Duration RETIRE_AFTER = java.time.Duration.ofSeconds(60);
+
+  private volatile java.time.Duration retireAfter = RETIRE_AFTER;
+
+  /** Sets how long a replaced forwarder takes new exchanges (tests: zero, to retire it at once). */
+  void retireAfter(java.time.Duration d) {
+    this.retireAfter = d;
   }
 
   /** Refusals so far by stable reason code, for metrics. */
@@ -121,19 +157,23 @@ public final class Gateway implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause();
     State s = state.get();
+    String problem = RequestTarget.problem(req);
+    if (problem != null) {
+      refuseTarget(req, s, problem);
+      return;
+    }
     if (isPreflight(req)) {
       preflight(req, s);
       return;
     }
-    RouteMatch match = s.config().routes().match(req.method().name(), host(req), req.path());
+    RouteMatch match = s.config().routes().match(req.method().name(), host(req), RequestTarget.path(req));
     if (!(match instanceof RouteMatch.Matched matched)) {
       refuseUnmatched(req, s, match);
       return;
     }
     Route route = matched.route();
     ErrorStyle style = s.config().style(route.errorStyle());
-    String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
-    ClientAddress.Resolved client = s.clients().resolve(peer, req.getHeader("X-Forwarded-For"));
+    ClientAddress.Resolved client = s.clients().resolve(req);
     if (route.authentication() == Authentication.NONE) {
       limitAnonymous(req, s, route, client, style);
       return;
@@ -145,14 +185,14 @@ public final class Gateway implements Handler<HttpServerRequest> {
         return;
       }
     }
-    VerifyRequest vr = new VerifyRequest(credential(req, route), projectId(req, route, matched),
+    VerifyRequest vr = new VerifyRequest(credential(req, route, s.plans().get(route)), projectId(req, route, matched),
         route.project().selection(), route.requirementFor(req.method().name()), client.client(),
         req.getHeader("Origin"), route.isPublic());
     try {
-      decided(req, s, route, client, style, kw.verify(vr, cacheOnly));
+      decided(req, s, route, client, style, kw.decide(vr, cacheOnly));
     } catch (CacheOnlyDirectory.CacheMiss miss) {
       vertx.executeBlocking(() -> {
-        Decision d = kw.verify(vr, kw.cache());
+        Decision d = kw.decide(vr, kw.cache());
         if (limits != null && d.isValid()) {
           limits.loadWorkspace(d.key().workspaceId()); // while on a worker anyway
         }
@@ -327,19 +367,25 @@ public final class Gateway implements Handler<HttpServerRequest> {
     forward(req, s, route, d, client, style);
   }
 
+  /**
+   * Every check passed (and was counted): the key's use is recorded now, never for a request that
+   * a rate limit refused, and the request goes to the upstream with the target {@link
+   * ForwardedTarget} builds.
+   */
   private void forward(HttpServerRequest req, State s, Route route, Decision d,
       ClientAddress.Resolved client, ErrorStyle style) {
-    String uri = req.uri();
-    if (route.stripCredential()) {
-      for (CredentialSource c : route.credentials()) {
-        if (c.kind() == CredentialSource.Kind.QUERY) {
-          uri = withoutQueryParameter(uri, c.name());
-        }
-      }
+    if (d != null) {
+      kw.markUsed(d);
     }
-    var spec = new Forwarder.Spec(client.forwardedFor(), s.strippedHeaders().get(route), s.config().identity().lowerPrefix(),
+    RoutePlan plan = s.plans().get(route);
+    String rawPath = RequestTarget.path(req);
+    String target = ForwardedTarget.of(rawPath,
+        plan.rewrite().isNone() ? null : io.keywarden.core.routes.RequestPath.parse(rawPath),
+        RequestTarget.query(req), plan.rewrite(), plan.strippedQueryNames(),
+        route.stripCredential() ? credential(req, route, plan) : null);
+    var spec = new Forwarder.Spec(client.forwardedFor(), plan.strippedHeaders(), s.config().identity().lowerPrefix(),
         s.config().identity().of(d), s.config().timeouts(route));
-    s.forwarder().forward(req, route.upstream(), uri, spec, style);
+    s.forwarder().forward(req, route.upstream(), target, spec, style);
   }
 
   private void deny(HttpServerRequest req, Route route, ErrorStyle style, DecisionStatus status, Decision d) {
@@ -355,6 +401,17 @@ public final class Gateway implements Handler<HttpServerRequest> {
           k == null ? "-" : k.id(), k == null ? "-" : k.display());
     }
     style.write(req.response(), status.error(), status.message(), status.reason());
+  }
+
+  /** A request target or host that cannot be read one way only: 400 in the default style. */
+  private void refuseTarget(HttpServerRequest req, State s, String reason) {
+    req.resume();
+    denials.count(reason);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("gateway refused the request target reason={}", reason);
+    }
+    s.config().style(null).write(req.response(), ErrorCode.INVALID_REQUEST,
+        "The request target or Host header is not acceptable (" + reason + ").", reason);
   }
 
   private void refuseUnmatched(HttpServerRequest req, State s, RouteMatch match) {
@@ -391,7 +448,7 @@ public final class Gateway implements Handler<HttpServerRequest> {
   private void preflight(HttpServerRequest req, State s) {
     req.resume();
     String method = req.getHeader("Access-Control-Request-Method").trim();
-    RouteMatch match = s.config().routes().match(method, host(req), req.path());
+    RouteMatch match = s.config().routes().match(method, host(req), RequestTarget.path(req));
     var out = req.response();
     if (!(match instanceof RouteMatch.Matched m) || !m.route().isPublic()) {
       denials.count("cors_not_allowed");
@@ -418,13 +475,18 @@ public final class Gateway implements Handler<HttpServerRequest> {
         .end();
   }
 
-  /** The key from the route's credential sources, in order; {@code null} when there is none. */
-  static String credential(HttpServerRequest req, Route route) {
-    for (CredentialSource c : route.credentials()) {
+  /**
+   * The key from the route's credential sources, in order; {@code null} when there is none. A query
+   * credential is read by {@link QueryString}, the parser that also removes it before forwarding.
+   */
+  private static String credential(HttpServerRequest req, Route route, RoutePlan plan) {
+    List<CredentialSource> sources = route.credentials();
+    for (int i = 0; i < sources.size(); i++) {
+      CredentialSource c = sources.get(i);
       String v = switch (c.kind()) {
         case BEARER -> Bearer.token(req.getHeader(c.name()));
         case HEADER -> blankToNull(req.getHeader(c.name()));
-        case QUERY -> blankToNull(req.getParam(c.name()));
+        case QUERY -> QueryString.find(RequestTarget.query(req), plan.queryNames()[i]);
       };
       if (v != null) {
         return v;
@@ -449,23 +511,6 @@ public final class Gateway implements Handler<HttpServerRequest> {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
-  }
-
-  /** {@code uri} without the query parameter {@code name} (every occurrence). */
-  static String withoutQueryParameter(String uri, String name) {
-    int q = uri.indexOf('?');
-    if (q < 0) {
-      return uri;
-    }
-    StringBuilder kept = new StringBuilder();
-    for (String part : uri.substring(q + 1).split("&")) {
-      int eq = part.indexOf('=');
-      String key = eq < 0 ? part : part.substring(0, eq);
-      if (!key.equals(name) && !part.isEmpty()) {
-        kept.append(kept.length() == 0 ? "" : "&").append(part);
-      }
-    }
-    return kept.length() == 0 ? uri.substring(0, q) : uri.substring(0, q + 1) + kept;
   }
 
   /** Closes the connection pools. */

@@ -13,7 +13,9 @@ import java.util.Map;
  * type, environment, workspace, project, user (user keys), the projects a user key reaches when
  * that is not the whole workspace ({@code Allowed-Projects}: its allow-list intersected with its
  * owner's membership, space-separated) and the effective scopes (space-separated). All share one prefix ({@code X-Keywarden-} by default); the forwarder strips
- * every incoming header with that prefix first, so a client can never forge one.
+ * every incoming header with that prefix first, so a client can never forge one. The prefix is
+ * compared ignoring case and reading {@code _} as {@code -} ({@link #isIdentityName}): CGI and WSGI
+ * servers fold {@code X_Keywarden_User_Id} into the same variable as {@code X-Keywarden-User-Id}.
  */
 public final class IdentityHeaders {
   /** The default prefix of the family. */
@@ -50,6 +52,29 @@ public final class IdentityHeaders {
   /** The prefix in lower case, for stripping incoming headers. */
   public String lowerPrefix() {
     return lowerPrefix;
+  }
+
+  /**
+   * Whether header {@code name} belongs to the family of {@code lowerPrefix}: its first characters,
+   * lower-cased and with {@code _} read as {@code -}, are the prefix. Allocates nothing.
+   */
+  public static boolean isIdentityName(String name, String lowerPrefix) {
+    int n = lowerPrefix.length();
+    if (name.length() < n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (c == '_') {
+        c = '-';
+      } else if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != lowerPrefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The headers for an allowed decision; none for anonymous requests ({@code decision} null). */

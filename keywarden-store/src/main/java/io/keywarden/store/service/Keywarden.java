@@ -103,21 +103,42 @@ public final class Keywarden implements AutoCloseable {
     return record(access.verify(request, directory));
   }
 
+  /**
+   * Verifies an access key like {@link #verify(VerifyRequest, AccessDirectory)}, counting the
+   * decision but leaving the key's last use to {@link #markUsed}: for callers whose later checks
+   * (rate limits, quotas) may still refuse the request, which then must not count as a use.
+   */
+  public Decision decide(VerifyRequest request, AccessDirectory directory) {
+    Decision d = access.verify(request, directory);
+    count(d);
+    return d;
+  }
+
+  /** Records that the key of a valid decision from {@link #decide} was used; nothing for others. */
+  public void markUsed(Decision d) {
+    if (d.isValid()) {
+      lastUsed.used(d.resolvedKey(), d.decidedAtMillis());
+    }
+  }
+
   /** Verifies an operator key looking things up in {@code directory}. */
   public Decision verifyOperator(VerifyRequest request, AccessDirectory directory) {
     return record(operator.verify(request, directory));
   }
 
   private Decision record(Decision d) {
+    count(d);
+    markUsed(d);
+    return d;
+  }
+
+  private void count(Decision d) {
     counts[d.status().ordinal()].increment();
-    if (d.isValid()) {
-      lastUsed.used(d.resolvedKey(), d.decidedAtMillis());
-    } else if (LOG.isDebugEnabled()) {
+    if (!d.isValid() && LOG.isDebugEnabled()) {
       var k = d.key();
       LOG.debug("denied reason={} key={} display={}", d.reason(),
           k == null ? "-" : k.id(), k == null ? "-" : k.display());
     }
-    return d;
   }
 
   /** How many decisions of this status were made since start. */
