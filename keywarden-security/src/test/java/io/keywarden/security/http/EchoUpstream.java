@@ -28,6 +28,8 @@ final class EchoUpstream implements AutoCloseable {
   private final ServerSocket server;
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   private final AtomicLong seq = new AtomicLong();
+  /** Requests whose body never arrived complete (the gateway reset them). */
+  final AtomicLong aborted = new AtomicLong();
   private volatile boolean closed;
 
   EchoUpstream() throws IOException {
@@ -101,9 +103,16 @@ final class EchoUpstream implements AutoCloseable {
             chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
           }
         }
-        long body = chunked ? readChunked(in) : cl > 0 ? skip(in, cl) : 0;
+        long body;
+        try {
+          body = chunked ? readChunked(in) : cl > 0 ? skip(in, cl) : 0;
+        } catch (IOException | RuntimeException e) {
+          body = -1;
+        }
         if (body < 0) {
-          received.add(new Received(rl[0], null, headers, body, text));
+          // The gateway reset the request mid-body (what it must do when the client's framing
+          // breaks): no request was delivered.
+          aborted.incrementAndGet();
           return;
         }
         received.add(new Received(rl[0], rl[1], headers, body, text));

@@ -79,7 +79,8 @@ class HttpFuzzTest {
         api.run(c, kw.apiPort(), null);
       }
 
-      String report = "seed " + seed + "\n" + gateway.report("gateway") + api.report("api");
+      String report = "seed " + seed + "\n" + gateway.report("gateway")
+          + "upstream requests reset mid-body by the gateway: " + upstream.aborted.get() + "\n" + api.report("api");
       Path out = Path.of("target", "httpfuzz-report.txt");
       Files.createDirectories(out.getParent());
       Files.writeString(out, report);
