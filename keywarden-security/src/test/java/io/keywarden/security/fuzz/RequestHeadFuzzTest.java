@@ -17,14 +17,14 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.keywarden.server.listener.StrictRequestDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The HTTP/1.1 request head as the gateway's listener reads it: the decoder Vert.x puts on the
- * listener ({@link VertxHttpRequestDecoder} with the limits of the gateway's {@link
+ * listener ({@link StrictRequestDecoder}, Vert.x's decoder made strict about framing, with the limits of the gateway's {@link
  * HttpServerOptions}: Keywarden keeps Vert.x's defaults, 4096-byte request line and 8192-byte
  * head) in an embedded channel, then Keywarden's own reading of the target and Host. Any bytes
  * give requests or a clean decode failure, never an exception; nothing decodes after a failure;
@@ -55,7 +55,7 @@ class RequestHeadFuzzTest {
   }
 
   private static List<Seen> decode(byte[] bytes, int split) {
-    EmbeddedChannel ch = new EmbeddedChannel(new VertxHttpRequestDecoder(GATEWAY_OPTIONS));
+    EmbeddedChannel ch = new EmbeddedChannel(new StrictRequestDecoder(GATEWAY_OPTIONS));
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(bytes, 0, split));
       if (split < bytes.length) {
