@@ -53,21 +53,26 @@ public final class KeyFormat {
    * @return {@link #OK}, {@link #MALFORMED} or {@link #BAD_CHECKSUM}
    */
   public static int check(CharSequence key) {
-    int len = key.length();
+    return check(key, 0, key.length());
+  }
+
+  /** {@link #check(CharSequence)} on {@code text[from, to)}, without allocating. */
+  public static int check(CharSequence text, int from, int to) {
+    int len = to - from;
     if (len < 2 + BODY_LENGTH || len > MAX_KEY_LENGTH) {
       return MALFORMED;
     }
-    int sep = len - BODY_LENGTH - 1;
-    if (key.charAt(sep) != '_' || !isValidPrefix(key, 0, sep)) {
+    int sep = to - BODY_LENGTH - 1;
+    if (text.charAt(sep) != '_' || !isValidPrefix(text, from, sep)) {
       return MALFORMED;
     }
-    for (int i = sep + 1; i < len; i++) {
-      if (!Base62.isDigit(key.charAt(i))) {
+    for (int i = sep + 1; i < to; i++) {
+      if (!Base62.isDigit(text.charAt(i))) {
         return MALFORMED;
       }
     }
-    long expected = Base62.decodeFixed(key, len - CHECKSUM_LENGTH, CHECKSUM_LENGTH);
-    long actual = Crc32.of(key, 0, len - CHECKSUM_LENGTH);
+    long expected = Base62.decodeFixed(text, to - CHECKSUM_LENGTH, CHECKSUM_LENGTH);
+    long actual = Crc32.of(text, from, to - CHECKSUM_LENGTH);
     return expected == actual ? OK : BAD_CHECKSUM;
   }
 
