@@ -26,7 +26,9 @@ import java.util.List;
  *       lines (case-insensitive, optional whitespace), is refused: no other coding, no repeated
  *       {@code chunked}, no empty element, no garbage;
  *   <li>a request line whose version is not exactly {@code HTTP/1.0} or {@code HTTP/1.1} is
- *       refused (HTTP/2 is spoken by preface or upgrade, never in a request line).
+ *       refused (HTTP/2 is spoken by preface or upgrade, never in a request line);
+ *   <li>{@code CONNECT} is refused: Keywarden is not a forward proxy, and a tunnel to an upstream
+ *       would carry everything after it past the gateway's checks.
  * </ul>
  *
  * <p>A refused request gets 400 {@code invalid_request} naming the problem, with {@code
@@ -49,6 +51,11 @@ public class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   @Override
   protected HttpMessage createMessage(String[] initialLine) {
+    if ("CONNECT".equals(initialLine[0])) {
+      // Keywarden is no forward proxy: a CONNECT the upstream answers 2xx became a raw tunnel to
+      // it, and every byte after it reached the upstream unchecked.
+      throw new Refused("CONNECT is not supported: Keywarden is not a forward proxy");
+    }
     String v = initialLine[2];
     if (!"HTTP/1.1".equals(v) && !"HTTP/1.0".equals(v)) {
       throw new Refused("unsupported HTTP version in the request line (HTTP/1.1 or HTTP/1.0 only)");

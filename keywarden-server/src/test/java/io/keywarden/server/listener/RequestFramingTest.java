@@ -113,4 +113,21 @@ class RequestFramingTest {
     assertThat(r.complete()).isTrue();
     assertThat(r.text()).contains("hello");
   }
+
+  @org.junit.jupiter.api.Test
+  void aConnectRequestIsRefusedAndNothingBehindItReachesTheUpstream() throws Exception {
+    for (int port : new int[] {h.server.gatewayPort(), h.server.apiPort()}) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(15_000);
+        s.getOutputStream().write(("CONNECT /open/smuggled HTTP/1.1\r\nHost: a\r\n\r\n" + SMUGGLED)
+            .getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = s.getInputStream();
+        var a = RawHttp.read(in);
+        assertThat(a.status()).as("port %d:\n%s", port, a.head()).isEqualTo(400);
+        assertThat(JSON.readTree(a.body()).at("/error/code").asText()).isEqualTo("invalid_request");
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      assertThat(upstream.next(Duration.ofMillis(300))).isNull();
+    }
+  }
 }
