@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class EchoUpstream implements AutoCloseable {
   /** One request as the upstream parsed it; {@code target} is null when it could not parse it. */
-  record Received(String method, String target, List<String[]> headers, long bodyBytes, String rawHead) {}
+  record Received(String method, String target, List<String[]> headers, long bodyBytes, String rawHead, long seq) {}
 
   private final ServerSocket server;
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
@@ -78,7 +78,7 @@ final class EchoUpstream implements AutoCloseable {
         String[] lines = text.split("\r\n", -1);
         String[] rl = lines[0].split(" ", -1);
         if (rl.length != 3 || !rl[2].startsWith("HTTP/1.")) {
-          received.add(new Received(null, null, List.of(), 0, text));
+          received.add(new Received(null, null, List.of(), 0, text, 0));
           return;
         }
         List<String[]> headers = new ArrayList<>();
@@ -90,7 +90,7 @@ final class EchoUpstream implements AutoCloseable {
           }
           int c = lines[i].indexOf(':');
           if (c <= 0) {
-            received.add(new Received(rl[0], null, headers, 0, text));
+            received.add(new Received(rl[0], null, headers, 0, text, 0));
             return;
           }
           String name = lines[i].substring(0, c);
@@ -115,8 +115,8 @@ final class EchoUpstream implements AutoCloseable {
           aborted.incrementAndGet();
           return;
         }
-        received.add(new Received(rl[0], rl[1], headers, body, text));
         long n = seq.incrementAndGet();
+        received.add(new Received(rl[0], rl[1], headers, body, text, n));
         boolean headReq = rl[0].equals("HEAD");
         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Upstream-Seq: " + n
             + "\r\nContent-Length: 2\r\n\r\n" + (headReq ? "" : "ok")).getBytes(StandardCharsets.ISO_8859_1));

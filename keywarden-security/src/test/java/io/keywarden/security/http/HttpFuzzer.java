@@ -210,8 +210,12 @@ final class HttpFuzzer {
     }
     long parsed = upstreamSaw.stream().filter(r -> r.target() != null).count();
     if (parsed != upstreamAnswersSeen) {
+      StringBuilder unanswered = new StringBuilder();
+      upstreamSaw.stream().filter(r -> r.target() != null && !seqSeen.contains(r.seq())).limit(10)
+          .forEach(r -> unanswered.append("\n    #").append(r.seq()).append(' ')
+              .append(r.rawHead().replace("\r\n", "\n      ")));
       finding("count-differs", -1, "the upstream parsed " + parsed + " requests; clients got "
-          + upstreamAnswersSeen + " answers from it", null);
+          + upstreamAnswersSeen + " answers from it; unanswered:" + unanswered, null);
     }
   }
 

@@ -1,17 +1,10 @@
 package io.keywarden.server.listener;
 
 import io.keywarden.core.errors.ErrorCode;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -31,9 +24,11 @@ import java.util.List;
  *       would carry everything after it past the gateway's checks.
  * </ul>
  *
- * <p>A refused request gets 400 {@code invalid_request} naming the problem, with {@code
- * Connection: close}, and the connection is closed: the decoder discards every byte after it, so
- * nothing behind a refused head is ever read as a request. The check is at the decoder, the only
+ * <p>A refused request fails its decoder result and the decoder discards every byte after it, so
+ * nothing behind a refused head is ever read as a request; the listener's invalid-request handler
+ * ({@link #answerInvalid}) answers it in turn, after any earlier pipelined request's answer, with
+ * 400 {@code invalid_request} naming the problem and {@code Connection: close}, and Vert.x closes
+ * the connection. The check is at the decoder, the only
  * place that sees every head before it is framed, not in the gateway: a head it lets through has
  * one framing only.
  */
@@ -114,28 +109,24 @@ public class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
   }
 
-  @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
-    int from = out.size();
-    super.decode(ctx, buffer, out);
-    for (int i = from; i < out.size(); i++) {
-      if (out.get(i) instanceof HttpObject o && o.decoderResult().isFailure()
-          && o.decoderResult().cause() instanceof Refused r) {
-        // Nothing from here on is passed on: the client is told why, and the connection ends.
-        for (int j = out.size() - 1; j >= i; j--) {
-          ReferenceCountUtil.release(out.remove(j));
-        }
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal(r.getMessage()))).addListener(ChannelFutureListener.CLOSE);
-        return;
-      }
+  /**
+   * The listeners' handler for requests the decoder could not read ({@link
+   * io.vertx.core.http.HttpServer#invalidRequestHandler}): Vert.x calls it in order, after the
+   * answers to the requests before it on the connection, and closes the connection once it is
+   * answered. A refusal of this decoder gets 400 {@code invalid_request} naming the problem; any
+   * other failure Vert.x's default answer (400, 414 or 431).
+   */
+  public static void answerInvalid(io.vertx.core.http.HttpServerRequest req) {
+    if (req.decoderResult() != null && req.decoderResult().cause() instanceof Refused r) {
+      String body = "{\"error\":{\"code\":\"" + ErrorCode.INVALID_REQUEST.code() + "\",\"message\":\""
+          + "The request's framing is refused: " + r.getMessage() + ".\"}}";
+      req.response().setStatusCode(400)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "no-store")
+          .putHeader("Connection", "close")
+          .end(body);
+    } else {
+      io.vertx.core.http.HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(req);
     }
-  }
-
-  static byte[] refusal(String why) {
-    String body = "{\"error\":{\"code\":\"" + ErrorCode.INVALID_REQUEST.code() + "\",\"message\":\""
-        + "The request's framing is refused: " + why + ".\"}}";
-    return ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        + "Cache-Control: no-store\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-        .getBytes(StandardCharsets.US_ASCII);
   }
 }
