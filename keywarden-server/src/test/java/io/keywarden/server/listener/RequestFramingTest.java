@@ -130,4 +130,22 @@ class RequestFramingTest {
       assertThat(upstream.next(Duration.ofMillis(300))).isNull();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aRefusedHeadBehindAPipelinedRequestIsAnsweredAfterIt() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", h.server.gatewayPort())) {
+      s.setSoTimeout(15_000);
+      s.getOutputStream().write(("POST /v1/x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+          + "POST /v1/x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+          + SMUGGLED).getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = s.getInputStream();
+      assertThat(RawHttp.read(in).status()).isEqualTo(200);
+      var refused = RawHttp.read(in);
+      assertThat(refused.status()).as(refused.head()).isEqualTo(400);
+      assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("invalid_request");
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    assertThat(upstream.next(Duration.ofSeconds(10))).isNotNull();
+    assertThat(upstream.next(Duration.ofMillis(300))).as("only the first request").isNull();
+  }
 }
