@@ -134,7 +134,9 @@ public final class ConnectionGuard {
    * the TLS handshake), immediately before the handler its initializer computes ({@code
    * chunkedWriter}, {@code idle} or {@code handler}), in the same call that feeds it the first
    * bytes; so a small handler placed immediately before that one ends up in front of the decoder
-   * and swaps it as the first bytes pass. Returns whether the swap is done (or not needed: HTTP/2).
+   * and swaps it as the first bytes pass. Over TLS the decoder is added when the handshake ends, so
+   * the small handler goes right behind the TLS handler instead, where the decrypted bytes come
+   * out. Returns whether the swap is done (or not needed: HTTP/2).
    */
   static boolean placeDecoder(ChannelPipeline p) {
     if (p.get(DECODER) instanceof StrictRequestDecoder) {
@@ -148,8 +150,16 @@ public final class ConnectionGuard {
       return true;
     }
     if (p.get(SWAP) == null) {
+      // Over TLS: right behind the TLS handler, where decrypted bytes come out (an SNI handler
+      // is replaced by the TLS handler in its place). Otherwise before the initializer's target.
+      ChannelHandlerContext tls = p.context(io.netty.handler.ssl.SslHandler.class);
+      if (tls == null) {
+        tls = p.context(io.netty.handler.ssl.AbstractSniHandler.class);
+      }
       String target = p.get("chunkedWriter") != null ? "chunkedWriter" : p.get("idle") != null ? "idle" : "handler";
-      if (p.get(target) != null) {
+      if (tls != null) {
+        p.addAfter(tls.name(), SWAP, new Swap());
+      } else if (p.get(target) != null) {
         p.addBefore(target, SWAP, new Swap());
       }
     }
