@@ -10,6 +10,7 @@ import io.keywarden.server.ratelimit.RateLimits;
 import io.keywarden.server.config.KeywardenConfig;
 import io.keywarden.server.config.ServerSettings;
 import io.keywarden.server.listener.ConnectionGuard;
+import io.keywarden.server.listener.StrictRequestDecoder;
 import io.keywarden.server.listener.TlsCertificate;
 import io.keywarden.store.service.Keywarden;
 import io.vertx.core.Future;
@@ -204,12 +205,12 @@ public final class KeywardenServer implements AutoCloseable {
       // sees it answer can rely on the key file being there.
       java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
       io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> apiHandler = guarded(guard, startingGate(started, api.router()));
-      HttpServer first = await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen on " + s.bind() + ":" + s.apiPort());
+      HttpServer first = await(vertx.createHttpServer(options).requestHandler(apiHandler).invalidRequestHandler(StrictRequestDecoder::answerInvalid).listen(), "listen on " + s.bind() + ":" + s.apiPort());
       servers.add(first);
       // Vert.x shares one listening socket among servers with the same options (port 0 included:
       // they then share the first one's random port), one server per event loop.
       for (int i = 1; i < loops; i++) {
-        servers.add(await(vertx.createHttpServer(options).requestHandler(apiHandler).listen(), "listen"));
+        servers.add(await(vertx.createHttpServer(options).requestHandler(apiHandler).invalidRequestHandler(StrictRequestDecoder::answerInvalid).listen(), "listen"));
       }
       Gateway gateway = new Gateway(vertx, kw, config.gateway(), limits);
       HttpServerOptions gatewayOptions = guard.options(new HttpServerOptions()
@@ -224,7 +225,7 @@ public final class KeywardenServer implements AutoCloseable {
       }
       List<HttpServer> gatewayServers = new ArrayList<>();
       for (int i = 0; i < loops; i++) {
-        gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(guarded(guard, gateway)).listen(), "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
+        gatewayServers.add(await(vertx.createHttpServer(gatewayOptions).requestHandler(guarded(guard, gateway)).invalidRequestHandler(StrictRequestDecoder::answerInvalid).listen(), "listen on " + s.bind() + ":" + s.gatewayPort() + " (gateway)"));
       }
       if (tls != null) {
         (apiTls ? servers : List.<HttpServer>of()).forEach(tls::serve);

@@ -53,21 +53,26 @@ public final class KeyFormat {
    * @return {@link #OK}, {@link #MALFORMED} or {@link #BAD_CHECKSUM}
    */
   public static int check(CharSequence key) {
-    int len = key.length();
+    return check(key, 0, key.length());
+  }
+
+  /** {@link #check(CharSequence)} on {@code text[from, to)}, without allocating. */
+  public static int check(CharSequence text, int from, int to) {
+    int len = to - from;
     if (len < 2 + BODY_LENGTH || len > MAX_KEY_LENGTH) {
       return MALFORMED;
     }
-    int sep = len - BODY_LENGTH - 1;
-    if (key.charAt(sep) != '_' || !isValidPrefix(key, 0, sep)) {
+    int sep = to - BODY_LENGTH - 1;
+    if (text.charAt(sep) != '_' || !isValidPrefix(text, from, sep)) {
       return MALFORMED;
     }
-    for (int i = sep + 1; i < len; i++) {
-      if (!Base62.isDigit(key.charAt(i))) {
+    for (int i = sep + 1; i < to; i++) {
+      if (!Base62.isDigit(text.charAt(i))) {
         return MALFORMED;
       }
     }
-    long expected = Base62.decodeFixed(key, len - CHECKSUM_LENGTH, CHECKSUM_LENGTH);
-    long actual = Crc32.of(key, 0, len - CHECKSUM_LENGTH);
+    long expected = Base62.decodeFixed(text, to - CHECKSUM_LENGTH, CHECKSUM_LENGTH);
+    long actual = Crc32.of(text, from, to - CHECKSUM_LENGTH);
     return expected == actual ? OK : BAD_CHECKSUM;
   }
 
@@ -112,33 +117,34 @@ public final class KeyFormat {
     return key.substring(0, bodyStart + 4) + "\u2026" + key.substring(key.length() - 4);
   }
 
-  private static final java.util.regex.Pattern KEY_SHAPED =
-      java.util.regex.Pattern.compile("[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*_[0-9A-Za-z]{36}(?![0-9A-Za-z])");
+  /**
+   * A key's body as redaction finds it: an underscore after a lower-case letter or digit (the end
+   * of a prefix), then exactly 36 base62 characters. Matching bodies rather than whole keys means
+   * a key-shaped run cannot swallow the prefix of a key right after it and leave that key's body
+   * in the text (the key-grammar fuzzer found that).
+   */
+  private static final java.util.regex.Pattern KEY_BODY =
+      java.util.regex.Pattern.compile("(?<=[a-z0-9])_[0-9A-Za-z]{36}(?![0-9A-Za-z])");
 
   /**
    * {@code text} with every key-shaped substring (the grammar above, checksum or not) replaced by
    * its display form, so that client input echoed in an error message or a log line can never
-   * carry a key.
+   * carry a key. Every 36-character body after a prefix is cut to its first and last four
+   * characters; the prefix stays.
    */
   public static String redact(CharSequence text) {
     if (text == null) {
       return null;
     }
-    var m = KEY_SHAPED.matcher(text);
+    var m = KEY_BODY.matcher(text);
     if (!m.find()) {
       return text.toString();
     }
     StringBuilder sb = new StringBuilder(text.length());
     int last = 0;
     do {
-      String key = m.group();
-      sb.append(text, last, m.start());
-      if (key.length() - BODY_LENGTH - 1 > MAX_PREFIX_LENGTH) {
-        // A longer run: keep its head, hide the body-sized tail.
-        sb.append(key, 0, key.length() - BODY_LENGTH).append("\u2026");
-      } else {
-        sb.append(displayForm(key));
-      }
+      int body = m.start() + 1;
+      sb.append(text, last, body + 4).append('\u2026').append(text, m.end() - 4, m.end());
       last = m.end();
     } while (m.find());
     sb.append(text, last, text.length());

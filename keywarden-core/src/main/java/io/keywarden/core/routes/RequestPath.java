@@ -20,8 +20,8 @@ import java.util.Objects;
  *   <li>Everything an upstream could resolve differently from the gateway is refused, never
  *       normalized, with a {@link PathProblem}: empty segments ({@code //}), {@code .} and {@code
  *       ..} segments in any encoding ({@code %2e%2E}, {@code .%2e}), {@code %2F}, backslashes
- *       (plain or {@code %5C}), {@code %25} before {@code 2E}/{@code 2F}/{@code 5C} (double
- *       encoding), a plain {@code ;} (servlet path parameters), malformed escapes and invalid or
+ *       (plain or {@code %5C}), {@code %25} before {@code 2E}/{@code 2F}/{@code 5C}, plain or
+ *       escaped (double encoding), a plain {@code ;} (servlet path parameters), malformed escapes and invalid or
  *       overlong UTF-8, encoded control characters, and characters that must be encoded (space,
  *       non-ASCII, {@code " < > \ ^ ` { | } [ ] #}).
  * </ul>
@@ -333,13 +333,32 @@ public final class RequestPath {
     return -1;
   }
 
+  /**
+   * Whether the text at {@code i}, after an escaped {@code %}, decodes to {@code 2E}, {@code 2F}
+   * or {@code 5C} (either case), whether each of the two characters is written plainly or
+   * escaped: {@code %252f} and {@code %252%66} both read as {@code %2f} to an upstream that
+   * decodes twice (the request-path fuzzer found the second form).
+   */
   private static boolean isDoubleEncodedSeparator(String s, int i, int limit) {
-    if (i + 1 >= limit) {
+    int a = decodedAt(s, i, limit);
+    if (a < 0) {
       return false;
     }
-    char a = s.charAt(i);
-    char b = Character.toLowerCase(s.charAt(i + 1));
+    int b = decodedAt(s, i + (s.charAt(i) == '%' ? 3 : 1), limit);
+    if (b < 0) {
+      return false;
+    }
+    b = Character.toLowerCase((char) b);
     return (a == '2' && (b == 'e' || b == 'f')) || (a == '5' && b == 'c');
+  }
+
+  /** The character at {@code i}, decoded if it is an escape, or -1 at the end or when malformed. */
+  private static int decodedAt(String s, int i, int limit) {
+    if (i >= limit) {
+      return -1;
+    }
+    char c = s.charAt(i);
+    return c == '%' ? hexByte(s, i, limit) : c;
   }
 
   /**

@@ -32,6 +32,16 @@ class KeyRedactionTest {
   }
 
   @Test
+  void aKeyRightAfterKeyShapedTextIsRedactedToo() {
+    // Found by the key-grammar fuzzer: a key-shaped run that swallows a one-segment prefix
+    // ("...hUZpk") used to leave the real key's body in the text.
+    String key = KeyFormat.generate("pk");
+    String text = "kw_a_" + "rvEsnU7fv7VnzCTkcqMdT6jGegi7dZ3hUZ" + key;
+    String out = KeyFormat.redact(text);
+    assertThat(out).doesNotContain(key.substring(3));
+  }
+
+  @Test
   void textWithoutKeysIsUnchanged() {
     assertThat(KeyFormat.redact("No such endpoint: GET /v1/nothing.")).isEqualTo("No such endpoint: GET /v1/nothing.");
     assertThat(KeyFormat.redact("key_0Lz3kQm9aB7xYc2dE4fG5h")).isEqualTo("key_0Lz3kQm9aB7xYc2dE4fG5h");

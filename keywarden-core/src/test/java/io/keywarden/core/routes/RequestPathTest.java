@@ -45,6 +45,9 @@ class RequestPathTest {
       "/v1/%252e%252e/admin        | DOUBLE_ENCODED",
       "/v1/public%252Fadmin        | DOUBLE_ENCODED",
       "/v1/public%255cadmin        | DOUBLE_ENCODED",
+      "/v1/public%252%66admin      | DOUBLE_ENCODED",
+      "/v1/public%25%32fadmin      | DOUBLE_ENCODED",
+      "/v1/%25%32%65%25%32%65/x    | DOUBLE_ENCODED",
       // Servlet path parameters: Tomcat routes /admin;x=1 to /admin.
       "/v1/admin;x=1               | PATH_PARAMETER",
       "/v1/public;/../admin        | PATH_PARAMETER",

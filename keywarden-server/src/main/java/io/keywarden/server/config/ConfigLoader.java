@@ -138,9 +138,11 @@ public final class ConfigLoader {
     if (flags.dataDir() == null && dataDir.isBlank()) {
       throw new ConfigException(dataDirSetting, "must not be empty");
     }
-    Path dataPath = flags.dataDir() != null ? flags.dataDir() : Path.of(dataDir);
+    Path dataPath = flags.dataDir() != null ? flags.dataDir() : path(dataDirSetting, dataDir);
     Path adminPath = flags.adminKeyFile() != null ? flags.adminKeyFile()
-        : adminKeyFile == null || adminKeyFile.isBlank() ? null : Path.of(adminKeyFile);
+        : adminKeyFile == null || adminKeyFile.isBlank() ? null
+        : path(env.containsKey("KEYWARDEN_ADMIN_KEY_FILE")
+            ? "KEYWARDEN_ADMIN_KEY_FILE" : "admin_key_file", adminKeyFile);
 
     if (bind == null || bind.isBlank()) {
       throw new ConfigException(bindSetting, "must not be empty");
@@ -265,6 +267,15 @@ public final class ConfigLoader {
       throw new ConfigException("server.tls.listeners", "must name api, gateway or both");
     }
     return new ServerSettings.Tls(Path.of(cert), Path.of(key), listeners.contains("api"), listeners.contains("gateway"));
+  }
+
+  /** A file system path from a setting; one the platform cannot represent (a NUL) is a config error. */
+  private static Path path(String setting, String text) {
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(setting, "is not a usable path: " + e.getReason());
+    }
   }
 
   private static int envInt(Map<String, String> env, String name, int current) {

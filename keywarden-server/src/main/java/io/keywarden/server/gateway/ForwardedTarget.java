@@ -5,7 +5,8 @@ import io.keywarden.core.routes.RequestPath;
 /**
  * Builds the request target the upstream receives, and nothing else does: always origin-form
  * (path and query; never the client's scheme or authority), the path rewritten as the route says
- * ({@link PathRewrite}), the query without the credential ({@link QueryString#without}). The
+ * ({@link PathRewrite}), the query without the credential nor any other parameter holding a key
+ * ({@link QueryString#without}). The
  * upstream's base path is put in front by the {@link Forwarder}, which owns the upstream.
  */
 final class ForwardedTarget {
@@ -25,8 +26,8 @@ final class ForwardedTarget {
    */
   static String of(String originForm, String rawPath, RequestPath path, String query, PathRewrite rewrite,
       String[] strippedQueryNames, String credential) {
-    String q = query == null || (strippedQueryNames.length == 0 && credential == null) ? query
-        : QueryString.without(query, strippedQueryNames, credential);
+    // Always through without(): a parameter holding any key is removed on every route.
+    String q = query == null ? null : QueryString.without(query, strippedQueryNames, credential);
     if (rewrite.isNone() && q == query && originForm != null) {
       return originForm; // the common case: nothing to change
     }

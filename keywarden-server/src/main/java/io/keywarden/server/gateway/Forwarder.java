@@ -1,6 +1,7 @@
 package io.keywarden.server.gateway;
 
 import io.keywarden.core.errors.ErrorCode;
+import io.keywarden.core.keys.KeyFormat;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -439,10 +440,20 @@ public final class Forwarder {
         });
   }
 
+  /**
+   * A protocol switch the gateway relays as one: a bodyless HTTP/1.1 GET asking for an upgrade (a
+   * WebSocket handshake, RFC 6455 §4.1). Any other request with {@code Upgrade} (a body, another
+   * method, HEAD) is forwarded as a plain request, its {@code Upgrade} dropped as hop-by-hop: the
+   * switch path sends no body and reads the answer as a tunnel, so such a request would hang.
+   */
   private static boolean isUpgrade(HttpServerRequest in) {
     String upgrade = in.getHeader(HttpHeaders.UPGRADE);
-    return upgrade != null && in.version() == HttpVersion.HTTP_1_1
-        && hasToken(in.getHeader(HttpHeaders.CONNECTION), "upgrade");
+    if (upgrade == null || in.version() != HttpVersion.HTTP_1_1 || in.method() != HttpMethod.GET
+        || !hasToken(in.getHeader(HttpHeaders.CONNECTION), "upgrade")) {
+      return false;
+    }
+    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return in.getHeader(HttpHeaders.TRANSFER_ENCODING) == null && (length == null || "0".equals(length));
   }
 
   private static Future<Void> relay(HttpClientResponse resp, HttpServerResponse out, HttpClientRequest req,
@@ -548,12 +559,38 @@ public final class Forwarder {
       if (NOT_FORWARDED.contains(read) || (!credential.isEmpty() && containsIgnoreCase(credential, read))) {
         continue;
       }
+      if (carriesKey(h.getValue())) {
+        continue; // a key presented where this route does not read one: never forwarded
+      }
       target.add(name, h.getValue());
     }
     String connection = headers.get(HttpHeaders.CONNECTION);
     if (connection != null) {
       removeNamedIn(connection, target);
     }
+  }
+
+  /**
+   * Whether a header value's last token (after the last space or tab: the whole value, or the
+   * credentials after an auth scheme such as {@code Bearer}) passes Keywarden's key grammar and
+   * checksum. No allocation; a value too short to hold a key costs one comparison.
+   */
+  static boolean carriesKey(String value) {
+    int end = value.length();
+    if (end < 2 + KeyFormat.BODY_LENGTH) {
+      return false;
+    }
+    while (end > 0 && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && value.charAt(start - 1) != ' ' && value.charAt(start - 1) != '\t') {
+      start--;
+      if (end - start > KeyFormat.MAX_KEY_LENGTH) {
+        return false;
+      }
+    }
+    return KeyFormat.check(value, start, end) == KeyFormat.OK;
   }
 
   private static boolean containsIgnoreCase(Set<String> lowerCase, String name) {

@@ -1,5 +1,7 @@
 package io.keywarden.server.gateway;
 
+import io.keywarden.core.keys.KeyFormat;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -64,7 +66,8 @@ final class QueryString {
 
   /**
    * {@code query} without every parameter named by one of {@code canonicalNames}, and without
-   * every parameter whose decoded name or value contains {@code credential} (when not null);
+   * every parameter whose decoded name or value contains {@code credential} (when not null), and
+   * every parameter whose decoded name or value is a key (grammar and checksum, {@link #isKey});
    * the other parameters keep their bytes and the separator before them. Returns {@code query}
    * itself when nothing is removed, {@code null} when nothing is left.
    */
@@ -89,6 +92,9 @@ final class QueryString {
         }
         if (!drop && credential != null) {
           drop = containsDecoded(query, start, end, credential);
+        }
+        if (!drop) {
+          drop = isKey(query, start, nameEnd) || (eq >= 0 && isKey(query, eq + 1, end));
         }
       }
       if (drop) {
@@ -184,6 +190,26 @@ final class QueryString {
       return b + ('a' - 'A');
     }
     return b == '.' || b == ' ' ? '_' : b;
+  }
+
+  /**
+   * Whether s[from, to), percent-decoded, is a string with Keywarden's key grammar and checksum:
+   * a key presented in a parameter the route does not read. No allocation unless the part is
+   * escaped and long enough to hold a key.
+   */
+  static boolean isKey(String s, int from, int to) {
+    int len = to - from;
+    if (len < 2 + KeyFormat.BODY_LENGTH || len > 3 * KeyFormat.MAX_KEY_LENGTH) {
+      return false;
+    }
+    if (KeyFormat.check(s, from, to) == KeyFormat.OK) {
+      return true;
+    }
+    if (indexOf(s, '%', from, to) < 0) {
+      return false;
+    }
+    String d = decode(s, from, to);
+    return KeyFormat.check(d, 0, d.length()) == KeyFormat.OK;
   }
 
   /** Whether s[from, to), percent-decoded, contains {@code needle}. */

@@ -68,6 +68,15 @@ public final class JsonBody {
    * not Unicode, and readers downstream disagree about it.
    */
   static JsonNode parse(byte[] bytes) {
+    // Jackson looks field names up in a symbol table shared by all parsers of the mapper before it
+    // decodes them, by their raw bytes packed in 4-byte quads with the last one padded with 0xFF;
+    // so a name with a stray 0xFF byte ("external\xff_id") matched a name seen before
+    // ("external_id") and was never checked as UTF-8. The bytes are checked here first.
+    int badByte = invalidUtf8At(bytes);
+    if (badByte >= 0) {
+      throw new KeywardenException(ErrorCode.MALFORMED_JSON, "body",
+          "Malformed JSON: the body is not valid UTF-8 (at byte " + badByte + ").");
+    }
     JsonNode n;
     try (JsonParser p = STRICT.createParser(bytes)) {
       n = STRICT.readTree(p);
@@ -100,6 +109,53 @@ public final class JsonBody {
               + "holds a lone surrogate: text must be valid Unicode.");
     }
     return n;
+  }
+
+  /**
+   * The offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. Encoded
+   * surrogates (ED A0..BF xx) pass here: {@link #loneSurrogateIn} answers those as {@code
+   * invalid_unicode}. No allocation.
+   */
+  static int invalidUtf8At(byte[] b) {
+    int i = 0;
+    int n = b.length;
+    while (i < n) {
+      int c = b[i] & 0xff;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      int need;
+      int min;
+      if (c >= 0xc2 && c <= 0xdf) {
+        need = 1;
+        min = 0x80;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        min = 0x800;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        min = 0x10000;
+      } else {
+        return i;
+      }
+      if (i + need >= n) {
+        return i;
+      }
+      int cp = c & (0x3f >> need);
+      for (int k = 1; k <= need; k++) {
+        int d = b[i + k] & 0xff;
+        if ((d & 0xc0) != 0x80) {
+          return i;
+        }
+        cp = (cp << 6) | (d & 0x3f);
+      }
+      if (cp < min || cp > 0x10ffff) {
+        return i;
+      }
+      i += need + 1;
+    }
+    return -1;
   }
 
   /** The top-level field whose name or value holds a lone surrogate ("body" if not in a field), or null. */

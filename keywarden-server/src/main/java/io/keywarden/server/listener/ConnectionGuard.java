@@ -118,10 +118,66 @@ public final class ConnectionGuard {
 
   /** Puts the guard in front of a just-accepted connection's pipeline. */
   void attach(Channel ch) {
-    if (tickNanos > 0) {
-      Http1 guard = new Http1(ch);
-      ch.attr(STATE).set(guard);
-      ch.pipeline().addFirst(BYTES, guard.bytes);
+    Http1 guard = new Http1(ch);
+    ch.attr(STATE).set(guard);
+    ch.pipeline().addFirst(BYTES, guard.bytes);
+  }
+
+  /** Keywarden's listeners keep Vert.x's default head limits: the strict decoder uses them too. */
+  private static final HttpServerOptions DECODER_OPTIONS = new HttpServerOptions();
+  static final String DECODER = "httpDecoder";
+  static final String SWAP = "keywarden-guard-decoder";
+
+  /**
+   * Puts the {@link StrictRequestDecoder} in place of Vert.x's HTTP/1.x decoder before the decoder
+   * has seen a byte. Vert.x adds its decoder only once it knows the protocol (the first bytes, or
+   * the TLS handshake), immediately before the handler its initializer computes ({@code
+   * chunkedWriter}, {@code idle} or {@code handler}), in the same call that feeds it the first
+   * bytes; so a small handler placed immediately before that one ends up in front of the decoder
+   * and swaps it as the first bytes pass. Over TLS the decoder is added when the handshake ends, so
+   * the small handler goes right behind the TLS handler instead, where the decrypted bytes come
+   * out. Returns whether the swap is done (or not needed: HTTP/2).
+   */
+  static boolean placeDecoder(ChannelPipeline p) {
+    if (p.get(DECODER) instanceof StrictRequestDecoder) {
+      return true;
+    }
+    if (p.get(DECODER) != null) {
+      p.replace(DECODER, DECODER, new StrictRequestDecoder(DECODER_OPTIONS));
+      return true;
+    }
+    if (p.get(Http2ConnectionHandler.class) != null) {
+      return true;
+    }
+    if (p.get(SWAP) == null) {
+      // Over TLS: right behind the TLS handler, where decrypted bytes come out (an SNI handler
+      // is replaced by the TLS handler in its place). Otherwise before the initializer's target.
+      ChannelHandlerContext tls = p.context(io.netty.handler.ssl.SslHandler.class);
+      if (tls == null) {
+        tls = p.context(io.netty.handler.ssl.AbstractSniHandler.class);
+      }
+      String target = p.get("chunkedWriter") != null ? "chunkedWriter" : p.get("idle") != null ? "idle" : "handler";
+      if (tls != null) {
+        p.addAfter(tls.name(), SWAP, new Swap());
+      } else if (p.get(target) != null) {
+        p.addBefore(target, SWAP, new Swap());
+      }
+    }
+    return false;
+  }
+
+  /** In front of where Vert.x will put its decoder: swaps it as the first bytes pass. */
+  private static final class Swap extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ChannelPipeline p = ctx.pipeline();
+      if (p.get(DECODER) != null && !(p.get(DECODER) instanceof StrictRequestDecoder)) {
+        p.replace(DECODER, DECODER, new StrictRequestDecoder(DECODER_OPTIONS));
+      }
+      if (p.get(DECODER) != null || p.get(Http2ConnectionHandler.class) != null) {
+        p.remove(this);
+      }
+      ctx.fireChannelRead(msg);
     }
   }
 
@@ -165,6 +221,8 @@ public final class ConnectionGuard {
     /** The connection left HTTP/1.x (101 Switching Protocols, or HTTP/2): no phases any more. */
     boolean switched;
     boolean messagesAdded;
+    /** The strict decoder is in place (or not needed). */
+    boolean decoderPlaced;
     /** The second handler has seen a request head: the listener's signal is no longer needed. */
     boolean headsSeen;
     /** HTTP/2 streams in flight. */
@@ -177,6 +235,9 @@ public final class ConnectionGuard {
 
     void start() {
       since = lastRead = System.nanoTime();
+      if (tickNanos <= 0) {
+        return;
+      }
       tick = ch.eventLoop().scheduleAtFixedRate(this, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
       ch.closeFuture().addListener(f -> tick.cancel(false));
     }
@@ -320,7 +381,10 @@ public final class ConnectionGuard {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (switched || phase == Phase.H2) {
+        if (!decoderPlaced) {
+          decoderPlaced = placeDecoder(ctx.pipeline());
+        }
+        if (switched || phase == Phase.H2 || tickNanos <= 0) {
           ctx.fireChannelRead(msg);
           return;
         }

@@ -327,4 +327,34 @@ class GatewayHardeningTest {
     assertThat(r.complete()).isTrue();
     assertThat(r.text()).contains("hello").contains(" world");
   }
+
+  @Test
+  void aKeyPresentedWhereTheRouteDoesNotReadOneNeverReachesTheUpstream() throws Exception {
+    // /open reads only ?api_key: a key in Authorization or any other header is not its credential.
+    var a = RawHttp.exchange(gw(), get("/open?z=1", "Host: gw.example", "Authorization: Bearer " + readKey,
+        "X-Api-Key: " + writeKey, "X-Note: Bearer not-a-key"));
+    assertThat(a.status()).as(a.head()).isEqualTo(200);
+    var r = received();
+    assertThat(r.text()).doesNotContain(readKey).doesNotContain(writeKey).contains("X-Note: Bearer not-a-key");
+  }
+
+  @Test
+  void aKeyInAQueryParameterTheRouteDoesNotReadNeverReachesTheUpstream() throws Exception {
+    // /api/regions reads the bearer: another key in any parameter, name or value, escaped or not.
+    String escaped = writeKey.replace("_", "%5F");
+    var a = RawHttp.exchange(gw(), get("/api/regions?a=1&token=" + writeKey + "&api%5Fkey=" + escaped + "&"
+        + writeKey + "&b=2", "Host: gw.example", "Authorization: Bearer " + readKey));
+    assertThat(a.status()).as(a.head()).isEqualTo(200);
+    var r = received();
+    assertThat(r.requestLine()).isEqualTo("GET /api/regions?a=1&b=2 HTTP/1.1");
+    assertThat(r.text()).doesNotContain(readKey).doesNotContain(writeKey).doesNotContain(escaped);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"POST /upload HTTP/1.1\r\nHost: gw.example\r\nContent-Length: 5\r\n",
+      "GET /open HTTP/1.1\r\nHost: gw.example\r\nContent-Length: 5\r\n"})
+  void anUpgradeRequestTheUpstreamAnswersPlainlyGetsThatAnswer(String head) throws Exception {
+    var a = RawHttp.exchange(gw(), head + "Connection: Upgrade\r\nUpgrade: websocket\r\n\r\nhello");
+    assertThat(a.status()).as(a.head()).isEqualTo(200);
+  }
 }

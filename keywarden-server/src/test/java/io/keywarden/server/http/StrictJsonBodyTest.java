@@ -129,4 +129,21 @@ class StrictJsonBodyTest {
     assertThat(surrogate.errorCode()).isEqualTo("invalid_unicode");
     assertThat(surrogate.errorField()).isEqualTo("origin");
   }
+
+  @Test
+  void aFieldNameWithAStrayByteIsMalformedEvenAfterTheRealNameWasRead() {
+    // The real name first, so the parser's shared symbol table knows it.
+    var first = post("/v1/workspaces", "{\"name\":\"sym-a\",\"external_id\":\"sym-first\"}"
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(first.status()).as(first.toString()).isEqualTo(201);
+    int before = workspaces();
+    byte[] body = "{\"name\":\"sym-b\",\"externalX_id\":\"sym-second\"}".getBytes(StandardCharsets.UTF_8);
+    body[new String(body, StandardCharsets.ISO_8859_1).indexOf('X')] = (byte) 0xff;
+
+    var r = post("/v1/workspaces", body);
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("malformed_json");
+    assertThat(workspaces()).isEqualTo(before);
+  }
 }

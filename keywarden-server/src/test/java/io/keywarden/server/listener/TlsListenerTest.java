@@ -218,4 +218,29 @@ class TlsListenerTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("server.tls.cert_file");
   }
+
+  @Test
+  void aHeadWithAmbiguousFramingIsRefusedOverTlsToo() throws Exception {
+    try (ServerHarness h = server(dir.resolve("framing"), rsa)) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("c", rsa.cert());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      for (int port : new int[] {h.server.gatewayPort(), h.server.apiPort()}) {
+        try (java.net.Socket s = ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+          s.setSoTimeout(15_000);
+          s.getOutputStream().write(("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 40\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          s.getOutputStream().flush();
+          var a = io.keywarden.server.testing.RawHttp.read(s.getInputStream());
+          assertThat(a.status()).as("port %d: %s", port, a.head()).isEqualTo(400);
+          assertThat(a.body()).contains("invalid_request");
+        }
+      }
+    }
+  }
 }
